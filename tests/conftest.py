@@ -1,0 +1,66 @@
+import pytest
+
+from tests.factories import OrganisationFactory, UserFactory
+from workflow import roles
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _role_user(role):
+    return UserFactory(username=f"t-{role}", roles=[role])
+
+
+@pytest.fixture
+def organisation(db):
+    return OrganisationFactory(name="示例精密机械有限公司")
+
+
+@pytest.fixture
+def applicant(db, organisation):
+    user = _role_user(roles.APPLICANT)
+    organisation.members.add(user)
+    return user
+
+
+@pytest.fixture
+def clerk(db):
+    return _role_user(roles.CLERK)
+
+
+@pytest.fixture
+def chief(db):
+    return _role_user(roles.CHIEF)
+
+
+@pytest.fixture
+def inspector(db):
+    return _role_user(roles.INSPECTOR)
+
+
+@pytest.fixture
+def expert(db):
+    return _role_user(roles.EXPERT)
+
+
+@pytest.fixture
+def approver(db):
+    return _role_user(roles.APPROVER)
+
+
+@pytest.fixture
+def supervisor(db):
+    return _role_user(roles.SUPERVISOR)
+
+
+@pytest.fixture
+def auditor(db):
+    return _role_user(roles.AUDITOR)
+
+
+@pytest.fixture
+def outsider(db):
+    """A signed-up user with no role and no organisation."""
+    return UserFactory(username="t-outsider")

@@ -1,0 +1,89 @@
+"""Roles are Django groups; this module is the one place that says what each may do.
+
+Later features add permissions here and ship a migration that calls `sync_role_groups`
+again; the function is idempotent and never removes a permission granted by hand.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+APPLICANT = "applicant"
+CLERK = "clerk"
+CHIEF = "chief"
+INSPECTOR = "inspector"
+EXPERT = "expert"
+APPROVER = "approver"
+SUPERVISOR = "supervisor"
+AUDITOR = "auditor"
+ADMIN = "admin"
+
+ROLE_LABELS = {
+    APPLICANT: _("Applicant"),
+    CLERK: _("Clerk (completeness review)"),
+    CHIEF: _("Section chief"),
+    INSPECTOR: _("Inspector"),
+    EXPERT: _("Expert"),
+    APPROVER: _("Approver"),
+    SUPERVISOR: _("Supervisor"),
+    AUDITOR: _("Auditor"),
+    ADMIN: _("Administrator"),
+}
+ROLES = list(ROLE_LABELS)
+REGULATOR_ROLES = [CLERK, CHIEF, APPROVER, SUPERVISOR]
+
+_REFERENCE = ["cases.view_occupation", "cases.view_district"]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    APPLICANT: _REFERENCE,
+    CLERK: _REFERENCE + ["cases.view_organisation"],
+    CHIEF: _REFERENCE + ["cases.view_organisation"],
+    INSPECTOR: _REFERENCE,
+    EXPERT: _REFERENCE,
+    APPROVER: _REFERENCE + ["cases.view_organisation"],
+    SUPERVISOR: _REFERENCE + ["cases.view_organisation"],
+    AUDITOR: _REFERENCE + ["cases.view_organisation"],
+    ADMIN: _REFERENCE
+    + [
+        "cases.view_organisation",
+        "cases.add_organisation",
+        "cases.change_organisation",
+        "cases.add_occupation",
+        "cases.change_occupation",
+    ],
+}
+
+
+def sync_role_groups(apps, schema_editor=None) -> None:
+    """Create the role groups and grant each its permissions (usable from migrations)."""
+    from django.contrib.auth.management import create_permissions
+
+    # Permissions are normally created after all migrations; create them now so that a
+    # fresh database gets its groups filled in the same `migrate` run.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        for dotted in perms:
+            app_label, codename = dotted.split(".")
+            permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            group.permissions.add(permission)
+
+
+def roles_of(user) -> list[str]:
+    """The user's roles in the order of ROLES (cached on the user for the request)."""
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_roles_cache", None)
+    if cached is None:
+        names = set(user.groups.values_list("name", flat=True))
+        cached = [role for role in ROLES if role in names]
+        user._roles_cache = cached
+    return cached
+
+
+def has_role(user, role: str) -> bool:
+    return role in roles_of(user)
