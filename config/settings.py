@@ -43,7 +43,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -52,6 +51,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+if not DEBUG:  # in development runserver serves static files itself
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -160,7 +162,18 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # WeasyPrint logs every rendering step at INFO.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 # Domain settings.
 AUDIT_RETENTION_DAYS = max(env_int("AUDIT_RETENTION_DAYS", 183), 183)
+# Numbers: {year} and {seq} are filled in; seq counts per year without gaps.
+APPLICATION_NUMBER_PATTERN = env_str("APPLICATION_NUMBER_PATTERN", "京技备申{year}{seq:05d}")
+FILING_NUMBER_PATTERN = env_str("FILING_NUMBER_PATTERN", "京技备{year}{seq:05d}")
+FILING_VALIDITY_YEARS = env_int("FILING_VALIDITY_YEARS", 5)
+ASSESSMENT_PASS_MARK = env_int("ASSESSMENT_PASS_MARK", 60)
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+ISSUING_AUTHORITY = env_str("ISSUING_AUTHORITY", "北京市人力资源和社会保障局")
+EXPERT_PANEL_SIZE = env_int("EXPERT_PANEL_SIZE", 3)
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

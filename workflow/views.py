@@ -1,7 +1,26 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
 
-from workflow import roles
+from cases.access import visible_applications
+from cases.forms import ObjectionForm, ReassignForm, ResolveObjectionForm
+from cases.models import District
+from cases.services.steps import objection_record, objection_resolve
+from workflow import roles, selectors
+from workflow.steps import STEPS
+from workflow.tasks import TaskUnavailable, task_claim, task_reassign, task_release, user_may_take
 
 
 class StartView(LoginRequiredMixin, TemplateView):
@@ -12,8 +31,199 @@ class StartView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         user_roles = roles.roles_of(user)
+        works_tasks = bool(set(user_roles) - {roles.APPLICANT, roles.AUDITOR})
         return super().get_context_data(
             roles=[(role, roles.ROLE_LABELS[role]) for role in user_roles],
             organisations=list(user.organisations.select_related("district")),
+            works_tasks=works_tasks,
+            inbox_count=selectors.inbox_for(user=user).count() if works_tasks else 0,
+            queue_count=selectors.queue_for(user=user).count() if works_tasks else 0,
+            applications=visible_applications(user).select_related("organisation")[:10]
+            if roles.has_role(user, roles.APPLICANT)
+            else [],
             **kwargs,
         )
+
+
+class TaskListView(LoginRequiredMixin, View):
+    """Inbox (mine), queue (my roles may claim) and archive (I completed), filterable by step and district."""
+
+    mode = "inbox"
+    selectors = {"inbox": selectors.inbox_for, "queue": selectors.queue_for, "archive": selectors.archive_for}
+
+    def get(self, request):
+        step, district = request.GET.get("step", ""), request.GET.get("district", "")
+        tasks = self.selectors[self.mode](user=request.user, step=step, district=district)
+        page = Paginator(tasks, 25).get_page(request.GET.get("page"))
+        return render(
+            request,
+            "workflow/task_list.html",
+            {
+                "mode": self.mode,
+                "page": page,
+                "step": step,
+                "district": district,
+                "steps": [(name, s.title) for name, s in STEPS.items()],
+                "districts": District.objects.all(),
+                "now": timezone.now(),
+            },
+        )
+
+
+def _task_or_404(request, task_pk):
+    """A task the user holds, may claim, or (chief) may reassign; anything else is 404."""
+    task = get_object_or_404(Task.objects.select_related("process__filing_application", "owner"), pk=task_pk)
+    application = getattr(task.process, "filing_application", None)
+    if application is None:
+        raise Http404
+    user = request.user
+    if task.owner_id == user.pk or user_may_take(user, task) or roles.has_role(user, roles.CHIEF):
+        return task, application
+    raise Http404
+
+
+def _render_task(request, task, application, form=None):
+    step = STEPS.get(task.flow_task.name)
+    is_mine = task.owner_id == request.user.pk and task.status == STATUS.ASSIGNED
+    return render(
+        request,
+        "workflow/task_detail.html",
+        {
+            "task": task,
+            "application": application,
+            "step": step,
+            "is_mine": is_mine,
+            "form": form or (step.form_class() if step and is_mine else None),
+            "step_template": step.template if step else None,
+            "can_claim": task.status == STATUS.NEW and user_may_take(request.user, task),
+            "can_release": is_mine and bool(task.owner_permission),
+            "reassign_form": _reassign_form(request.user, task),
+            "own_score": _own_score(application, request.user) if task.flow_task.name == "score" else None,
+            "inspection": application.inspections.first(),
+            "objections": application.objections.all(),
+            "objection_form": ObjectionForm(),
+        },
+    )
+
+
+def _own_score(application, user):
+    panel = application.panels.first()
+    return panel.scores.filter(expert=user).first() if panel else None
+
+
+def _reassign_form(user, task):
+    if not roles.has_role(user, roles.CHIEF) or task.status not in (STATUS.NEW, STATUS.ASSIGNED):
+        return None
+    candidates = User.objects.filter(is_active=True).exclude(pk=task.owner_id)
+    if task.owner_permission:
+        app_label, codename = task.owner_permission.split(".")
+        candidates = candidates.filter(
+            groups__permissions__codename=codename, groups__permissions__content_type__app_label=app_label
+        ).distinct()
+    return ReassignForm(candidates=candidates.order_by("username"))
+
+
+@login_required
+def task_detail(request, task_pk):
+    task, application = _task_or_404(request, task_pk)
+    if request.method != "POST":
+        return _render_task(request, task, application)
+    step = STEPS[task.flow_task.name]
+    form = step.form_class(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please correct the errors below."))
+        return _render_task(request, task, application, form)
+    try:
+        step.perform(form, application, request.user)
+    except (ValidationError, TaskUnavailable, PermissionDenied) as error:
+        messages.error(request, _error_text(error))
+        return _render_task(request, task, application, form)
+    messages.success(request, step.done_message)
+    return redirect("tasks:inbox")
+
+
+def _error_text(error) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error) or _("You may not do this.")
+
+
+@login_required
+@require_POST
+def task_claim_view(request, task_pk):
+    _task_or_404(request, task_pk)
+    return _task_action(request, task_pk, lambda: task_claim(task_id=task_pk, actor=request.user), _("Task claimed."))
+
+
+@login_required
+@require_POST
+def task_release_view(request, task_pk):
+    _task_or_404(request, task_pk)
+    return _task_action(
+        request,
+        task_pk,
+        lambda: task_release(task_id=task_pk, actor=request.user),
+        _("Task returned to the queue."),
+        next_url="tasks:inbox",
+    )
+
+
+@login_required
+@require_POST
+def task_reassign_view(request, task_pk):
+    task, _application = _task_or_404(request, task_pk)
+    form = _reassign_form(request.user, task)
+    if form is None:
+        raise PermissionDenied
+    form = ReassignForm(request.POST, candidates=form.fields["to_user"].queryset)
+    if not form.is_valid():
+        messages.error(request, _("Choose a colleague to reassign to."))
+        return redirect("tasks:detail", task_pk=task_pk)
+    to_user = form.cleaned_data["to_user"]
+    return _task_action(
+        request,
+        task_pk,
+        lambda: task_reassign(task_id=task_pk, actor=request.user, to_user=to_user),
+        _("Task reassigned."),
+    )
+
+
+def _task_action(request, task_pk, action, success, next_url=None):
+    try:
+        action()
+        messages.success(request, success)
+    except TaskUnavailable as error:
+        messages.error(request, str(error))
+    return redirect(next_url or "tasks:detail", **({} if next_url else {"task_pk": task_pk}))
+
+
+@login_required
+@require_POST
+def objection_add(request, task_pk):
+    _task, application = _task_or_404(request, task_pk)
+    form = ObjectionForm(request.POST)
+    if form.is_valid():
+        try:
+            objection_record(application=application, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("Objection recorded."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, _("Fill in who raised the objection and what it says."))
+    return redirect("tasks:detail", task_pk=task_pk)
+
+
+@login_required
+@require_POST
+def objection_resolve_view(request, task_pk, objection_pk):
+    _task, application = _task_or_404(request, task_pk)
+    objection = get_object_or_404(application.objections, pk=objection_pk)
+    form = ResolveObjectionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Describe how the objection was resolved."))
+        objection_resolve(objection=objection, actor=request.user, resolution=form.cleaned_data["resolution"])
+        messages.success(request, _("Objection resolved."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("tasks:detail", task_pk=task_pk)

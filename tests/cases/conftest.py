@@ -1,0 +1,36 @@
+import random
+
+import pytest
+
+from cases.demo import OCCUPATIONS_SAMPLE
+from cases.models import Occupation
+from cases.services import occupations_import_csv
+from cases.simulation import complete_draft
+from tests.factories import UserFactory
+from workflow import roles
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def occupation(db):
+    occupations_import_csv(text=OCCUPATIONS_SAMPLE.read_text(encoding="utf-8"))
+    return Occupation.objects.get(code="6-18-02-04")
+
+
+@pytest.fixture
+def inspectors(db):
+    return [UserFactory(username=f"t-inspector-{n}", roles=[roles.INSPECTOR]) for n in range(2)]
+
+
+@pytest.fixture
+def experts(db):
+    return [UserFactory(username=f"t-expert-{n}", roles=[roles.EXPERT]) for n in range(3)]
+
+
+@pytest.fixture
+def draft(applicant, organisation, occupation):
+    return complete_draft(applicant=applicant, organisation=organisation, occupation=occupation, rng=random.Random(1))
