@@ -61,7 +61,10 @@ DEMO_ORGANISATIONS = [
 
 def _user(username: str, role: str, last: str, first: str) -> User:
     user, created = User.objects.get_or_create(
-        username=username, defaults={"last_name": last, "first_name": first, "email": f"{username}@example.cn"}
+        # Chinese names are written surname first without a space, so the whole name goes in
+        # first_name and get_full_name() reads naturally.
+        username=username,
+        defaults={"first_name": f"{last}{first}", "email": f"{username}@example.cn"},
     )
     if created:
         user.set_password(DEMO_PASSWORD)

@@ -44,10 +44,10 @@ class WorkbenchApp(AreaApplication):
 class ApplicationsApp(AreaApplication):
     """Filing applications: the applicant's drafts and every case page."""
 
-    title = _("Applications")
+    title = _("Filing applications")
     icon = "assignment"
     app_name = "applications"
-    menu_links = [(_("Applications"), "index", "assignment")]
+    menu_links = [(_("All applications"), "index", "assignment")]
     index_path = path("", case_views.ApplicationListView.as_view(), name="index")
     create_path = path("new/", login_required(case_views.application_create), name="create")
     detail_path = path("<int:pk>/", login_required(case_views.application_detail), name="detail")

@@ -23,8 +23,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    first_name = factory.Sequence(lambda n: f"用户{n}")
-    last_name = "测"
+    first_name = factory.Sequence(lambda n: f"测试用户{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.cn")
     password = factory.django.Password("pw-for-tests")
 

@@ -24,7 +24,7 @@ def test_one_bad_row_imports_nothing_and_names_every_bad_row():
     assert Occupation.objects.count() == 0
     joined = "\n".join(result.errors)
     assert "第 3 行" in joined and "第 4 行" in joined and "第 5 行" in joined
-    assert "第 2 行" not in joined
+    assert "第 2 行：" not in joined  # the good row is not reported
 
 
 def test_missing_columns_are_reported():

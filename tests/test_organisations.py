@@ -41,7 +41,7 @@ def test_duplicate_credit_code_is_refused(applicant):
     with pytest.raises(ValidationError) as error:
         organisation_create(actor=applicant, **_fields(name="另一家公司"))
     assert "credit_code" in error.value.message_dict
-    assert Organisation.objects.count() == 1
+    assert Organisation.objects.filter(credit_code=valid_credit_code(7)).count() == 1
 
 
 def test_there_are_sixteen_beijing_districts():

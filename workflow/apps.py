@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 def _sync_roles(sender, **kwargs):
     from workflow.roles import sync_role_groups
 
-    sync_role_groups(kwargs["apps"])  # the migration state's apps, never the live registry
+    apps = kwargs.get("apps")
+    if apps is not None:  # `flush` sends post_migrate without the migration state; nothing to sync then
+        sync_role_groups(apps)
 
 
 class WorkflowConfig(AppConfig):

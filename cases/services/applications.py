@@ -47,7 +47,7 @@ def application_create(*, organisation, actor) -> FilingApplication:
         organisation=organisation,
         created_by=actor,
     )
-    audit_record(actor=actor, action="application.created", obj=application, to_state=application.state)
+    audit_record(actor=actor, action="application.created", obj=application, to_state=application.state, public=True)
     return application
 
 

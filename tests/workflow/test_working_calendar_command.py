@@ -3,6 +3,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from workflow.models import CalendarOverride
 
@@ -11,7 +12,8 @@ pytestmark = pytest.mark.django_db
 
 def _run(*years):
     out = StringIO()
-    call_command("working_calendar", *[str(y) for y in years], stdout=out)
+    with translation.override("en"):
+        call_command("working_calendar", *[str(y) for y in years], stdout=out)
     return out.getvalue()
 
 

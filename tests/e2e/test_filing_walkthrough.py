@@ -1,0 +1,133 @@
+"""The whole filing flow through the browser, as the demo users would do it."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from cases.demo import seed_demo
+from cases.models import FilingApplication
+from cases.simulation import TINY_PDF
+from tests.e2e.conftest import login
+
+ATTACHMENT_KINDS = ["self_evaluation", "management_rules", "business_licence", "commitment"]
+
+
+def _logout(page, live_server):
+    page.context.clear_cookies()
+
+
+def _submit(page, selector):
+    with page.expect_navigation():
+        page.click(selector)
+
+
+def _fill_draft(page, tmp_path):
+    page.click("#scope summary")
+    page.select_option("[data-testid=scope-form] select[name=occupation]", label="6-18-02-04 焊工")
+    page.check("[data-testid=scope-form] input[name=levels][value='4']")
+    page.check("[data-testid=scope-form] input[name=methods][value='process']")
+    page.select_option("[data-testid=scope-form] select[name=standard]", "national")
+    page.fill("[data-testid=scope-form] input[name=yearly_capacity]", "300")
+    _submit(page, "[data-testid=scope-form] button[type=submit]")
+    page.check("[data-testid=populations-form] input[value='own_staff']")
+    _submit(page, "[data-testid=populations-form] button[type=submit]")
+    for role, name, id_number in (
+        ("examiner", "王考评", "11010519491231002X"),
+        ("supervisor", "李督导", "110101199003070011"),
+    ):
+        page.click("#roster summary")
+        page.select_option("[data-testid=roster-form] select[name=role]", role)
+        page.fill("[data-testid=roster-form] input[name=name]", name)
+        page.fill("[data-testid=roster-form] input[name=id_number]", id_number)
+        if role == "examiner":
+            page.select_option("[data-testid=roster-form] select[name=occupation]", label="6-18-02-04 焊工")
+        _submit(page, "[data-testid=roster-form] button[type=submit]")
+    page.click("#venues summary")
+    page.fill("[data-testid=venue-form] input[name=address]", "北京市海淀区上地信息路18号实训楼")
+    page.fill("[data-testid=venue-form] input[name=area_sqm]", "600")
+    page.fill("[data-testid=venue-form] input[name=workstations]", "40")
+    _submit(page, "[data-testid=venue-form] button[type=submit]")
+    pdf = tmp_path / "doc.pdf"
+    pdf.write_bytes(TINY_PDF)
+    for kind in ATTACHMENT_KINDS:
+        page.click("#attachments summary")
+        page.select_option("[data-testid=attachment-form] select[name=kind]", kind)
+        page.set_input_files("[data-testid=attachment-form] input[name=file]", str(pdf))
+        _submit(page, "[data-testid=attachment-form] button[type=submit]")
+
+
+def _open_first_task(page, live_server, queue=False):
+    page.goto(f"{live_server.url}/app/tasks/{'queue/' if queue else ''}")
+    _submit(page, "table.tasks tbody tr[data-task] a")
+    if queue:
+        _submit(page, "[data-testid=claim]")
+
+
+def _complete(page):
+    with page.expect_navigation():
+        page.click("[data-testid=complete]")
+    assert "/app/tasks/" in page.url, page.content()
+
+
+def test_applicant_and_regulators_take_an_application_to_filed(page, live_server, tmp_path):
+    seed_demo()
+    login(page, live_server, "demo-applicant")
+    page.goto(f"{live_server.url}/app/applications/")
+    _submit(page, "[data-testid=new-application]")
+    assert page.is_visible("[data-testid=problems]")
+    _fill_draft(page, tmp_path)
+    assert not page.is_visible("[data-testid=problems]"), page.inner_text("#submit")
+    _submit(page, "[data-testid=submit]")
+    application = FilingApplication.objects.get()
+    assert application.state == "submitted"
+    case_url = page.url
+    _logout(page, live_server)
+
+    login(page, live_server, "demo-clerk")
+    _open_first_task(page, live_server, queue=True)
+    page.check("input[name=outcome][value=accept]")
+    _complete(page)
+    _logout(page, live_server)
+
+    login(page, live_server, "demo-chief")
+    _open_first_task(page, live_server, queue=True)
+    page.fill("input[name=planned_date]", (timezone.localdate() + timedelta(days=3)).isoformat())
+    page.select_option("select[name=leader]", label="陈考察（demo-inspector）")
+    page.check("input[name=members] >> nth=1")
+    _complete(page)
+    _logout(page, live_server)
+
+    login(page, live_server, "demo-inspector")
+    _open_first_task(page, live_server)
+    for radio in page.query_selector_all("table.checklist input[type=radio][value=pass]"):
+        radio.check()
+    page.check("input[name=conclusion][value=meets]")
+    _complete(page)
+    _logout(page, live_server)
+
+    application.refresh_from_db()
+    experts = [score.expert.username for score in application.panels.first().scores.select_related("expert")]
+    for username, total in zip(experts, ("78", "85", "90"), strict=True):
+        login(page, live_server, username)
+        _open_first_task(page, live_server)
+        page.fill("input[name=total]", total)
+        _complete(page)
+        _logout(page, live_server)
+
+    login(page, live_server, "demo-approver")
+    _open_first_task(page, live_server, queue=True)
+    page.check("input[name=decision][value=approve]")
+    _complete(page)
+    # The public notice lasts working days; let them pass.
+    FilingApplication.objects.filter(pk=application.pk).update(notice_ends=timezone.localdate())
+    _open_first_task(page, live_server, queue=True)
+    _complete(page)
+    _logout(page, live_server)
+
+    login(page, live_server, "demo-applicant")
+    page.goto(case_url)
+    assert page.get_attribute("[data-testid=state]", "class").endswith("state--filed")
+    with page.expect_download() as download_info:
+        page.click("[data-testid=doc-filing_certificate]")
+    path = download_info.value.path()
+    assert open(path, "rb").read(5) == b"%PDF-"
