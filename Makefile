@@ -7,7 +7,7 @@ RUN_PKGS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk
 TEST_PKGS := $(RUN_PKGS) chromium poppler-utils
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: run test lint bench sysdeps-run sysdeps-test messages clean
+.PHONY: run test lint bench sysdeps-run sysdeps-test messages clean worker beat
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,15 @@ run: sysdeps-run $(VENV)/.installed
 	@echo "Serving http://127.0.0.1:$(PORT)/  (demo users above, password demo12345)"
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# Background jobs through Redis (REDIS_URL must be set; without it jobs run inside `make run`).
+worker: $(VENV)/.installed
+	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL, e.g. REDIS_URL=redis://127.0.0.1:6379/0"; exit 1; }
+	$(VENV)/bin/celery -A config worker -l INFO
+
+beat: $(VENV)/.installed
+	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL, e.g. REDIS_URL=redis://127.0.0.1:6379/0"; exit 1; }
+	$(VENV)/bin/celery -A config beat -l INFO
+
 test: sysdeps-test $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -55,7 +64,7 @@ messages: $(VENV)/.installed
 	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
 
 bench: $(VENV)/.installed
-	DEBUG=1 $(PY) bench/run.py
+	cd bench && for script in *.py; do case $$script in _*) continue;; esac; echo "== $$script"; DEBUG=1 ../$(PY) $$script; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

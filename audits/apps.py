@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class AuditsConfig(AppConfig):
     name = "audits"
     verbose_name = _("Audit trail")
+
+    def ready(self):
+        from audits import signals
+
+        signals.connect()

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group, User
 from django.db import transaction
 from stdnum.cn import uscc
 
-from cases.models import District, Organisation
+from cases.models import DeclaredRelation, District, ExpertProfile, InspectorProfile, Organisation
 from cases.services import occupations_import_csv
 from workflow import roles
 
@@ -27,6 +27,47 @@ DEMO_USERS = {
     "demo-admin": (roles.ADMIN, "吴", "管理"),
 }
 EXTRA_POOL = {roles.INSPECTOR: 5, roles.EXPERT: 7}  # extra people so random draws have a pool
+
+
+# Pool profiles so that the random draws have fields to match and conflicts to respect (at least four
+# experts cover every occupation of the sample catalogue, so a panel of three survives one decline):
+# username -> (fields of expertise, employer, relation to a demo organisation given by its member's username).
+# An employer written "@<username>" is that user's organisation (its employees are never drawn for it).
+DEMO_INSPECTORS = {
+    "demo-inspector": (["6"], "北京市职业技能鉴定指导中心", None),
+    "demo-inspector-2": (["4"], "北京市海淀区人力资源和社会保障局", None),
+    "demo-inspector-3": (["6-18"], "北京市职业技能鉴定指导中心", None),
+    "demo-inspector-4": (["4-10"], "北京市朝阳区人力资源和社会保障局", None),
+    "demo-inspector-5": (["6-31"], "北京市东城区人力资源和社会保障局", None),
+    "demo-inspector-6": (["4-03"], "北京市西城区人力资源和社会保障局", ("demo-applicant", "former_employee")),
+}
+DEMO_EXPERTS = {
+    "demo-expert": (["6", "4-12"], "北京工业技师学院", None),
+    "demo-expert-2": (["6"], "北京市机械工业局技术开发研究所", None),
+    "demo-expert-3": (["6-18", "4-03"], "北京电子科技职业学院", None),
+    "demo-expert-4": (["4"], "北京市商业学校", None),
+    "demo-expert-5": (["4", "6-31"], "北京交通运输职业学院", None),
+    "demo-expert-6": (["6-18-02"], "@demo-applicant", None),
+    "demo-expert-7": (["4", "6-18"], "北京劳动保障职业学院", None),
+    "demo-expert-8": (["6", "4"], "北京市工贸技师学院", ("demo-applicant-social", "family")),
+}
+
+
+def _pool_profiles() -> None:
+    for model, specs in ((InspectorProfile, DEMO_INSPECTORS), (ExpertProfile, DEMO_EXPERTS)):
+        for username, (fields, employer, relation) in specs.items():
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                continue
+            defaults = {"fields": fields, "employer_name": employer}
+            if employer.startswith("@"):
+                defaults = {"fields": fields, "employer": Organisation.objects.get(members__username=employer[1:])}
+            model.objects.get_or_create(user=user, defaults=defaults)
+            if relation:
+                organisation = Organisation.objects.get(members__username=relation[0])
+                DeclaredRelation.objects.get_or_create(
+                    user=user, organisation=organisation, kind=relation[1], defaults={"note": "演示数据"}
+                )
 
 
 def _with_check_digit(base17: str) -> str:
@@ -93,6 +134,7 @@ def seed_demo() -> list[str]:
         spec["district"] = District.objects.get(code=spec["district"])
         organisation, _created = Organisation.objects.get_or_create(credit_code=spec["credit_code"], defaults=spec)
         organisation.members.add(member)
+    _pool_profiles()
     result = occupations_import_csv(text=OCCUPATIONS_SAMPLE.read_text(encoding="utf-8"))
     if result.errors:
         raise RuntimeError("; ".join(result.errors))

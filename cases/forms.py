@@ -3,19 +3,15 @@
 from django import forms
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
 
 from cases.models import (
-    DEFAULT_CHECKLIST,
     Attachment,
     EvaluationMethod,
-    InspectionFinding,
     Occupation,
     RosterMember,
     ScopeItem,
-    SiteInspection,
     SkillLevel,
     TargetPopulation,
     Venue,
@@ -136,66 +132,8 @@ class ReviewForm(forms.Form):
         return [line.strip() for line in self.cleaned_data.get("deficiencies", "").splitlines() if line.strip()]
 
 
-def _inspectors():
-    return User.objects.filter(groups__name="inspector", is_active=True).order_by("username")
-
-
-class InspectionPlanForm(forms.Form):
-    planned_date = forms.DateField(label=_("Inspection date"), widget=DateInput)
-    leader = forms.ModelChoiceField(label=_("Team leader"), queryset=User.objects.none())
-    members = forms.ModelMultipleChoiceField(
-        label=_("Other team members"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["leader"].queryset = _inspectors()
-        self.fields["members"].queryset = _inspectors()
-        self.fields["leader"].label_from_instance = self.fields["members"].label_from_instance = _person
-
-    def clean_planned_date(self):
-        value = self.cleaned_data["planned_date"]
-        if value < timezone.localdate():
-            raise ValidationError(_("The inspection date cannot be in the past."))
-        return value
-
-    def clean(self):
-        cleaned = super().clean()
-        leader, members = cleaned.get("leader"), set(cleaned.get("members") or [])
-        if leader and len(members | {leader}) < 2:
-            self.add_error("members", _("An inspection team needs at least two inspectors."))
-        return cleaned
-
-
 def _person(user) -> str:
     return f"{user.get_full_name() or user.username}（{user.username}）"
-
-
-class InspectionRecordForm(forms.Form):
-    conclusion = forms.ChoiceField(
-        label=_("Conclusion"), choices=SiteInspection.Conclusion.choices, widget=forms.RadioSelect
-    )
-    summary = forms.CharField(label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for code, text in DEFAULT_CHECKLIST:
-            self.fields[f"result_{code}"] = forms.ChoiceField(
-                label=f"{code} {text}", choices=InspectionFinding.Result.choices, widget=forms.RadioSelect
-            )
-            self.fields[f"note_{code}"] = forms.CharField(label=_("Note"), required=False)
-
-    def checklist_rows(self):
-        return [(code, self[f"result_{code}"], self[f"note_{code}"]) for code, _text in DEFAULT_CHECKLIST]
-
-    def results(self) -> dict:
-        data = self.cleaned_data
-        return {code: (data[f"result_{code}"], data[f"note_{code}"]) for code, _text in DEFAULT_CHECKLIST}
-
-
-class ScoreForm(forms.Form):
-    total = forms.DecimalField(label=_("Total score (0-100)"), min_value=0, max_value=100, decimal_places=2)
-    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class DecisionForm(forms.Form):

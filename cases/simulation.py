@@ -12,6 +12,7 @@ from stdnum.cn import ric, uscc
 from cases.models import (
     Attachment,
     District,
+    DrawSeat,
     EvaluationStandard,
     Occupation,
     Organisation,
@@ -20,6 +21,7 @@ from cases.models import (
     Venue,
 )
 from cases.services import applications as apply
+from cases.services import draws as draw_services
 from cases.services import steps
 from cases.services.reference import organisation_create
 from workflow import roles
@@ -129,20 +131,33 @@ def run_to_end(*, application, applicant, staff: Staff, experts, fate: str, outc
         apply.application_submit(application=application, actor=applicant)
         outcome.returned_then_filed += 1
     steps.application_accept(application=application, actor=staff.clerk)
-    leader, member = staff.inspectors
-    steps.inspection_plan(
-        application=application, actor=staff.chief, planned_date=timezone.localdate(), leader=leader, members=[member]
-    )
-    results = {code: ("pass", "") for code, _text in steps.DEFAULT_CHECKLIST}
-    steps.inspection_record(application=application, actor=leader, results=results, conclusion="meets")
+    steps.inspection_plan(application=application, actor=staff.chief, planned_date=timezone.localdate())
+    seats_confirm_all(application)
+    inspection = application.inspections.first()
+    results = {finding.code: ("pass", "") for finding in inspection.findings.all()}
+    steps.inspection_record(application=application, actor=inspection.leader, results=results, conclusion="meets")
+    steps.expert_panel_draw(application=application, actor=staff.chief)
+    seats_confirm_all(application)
     for expert in experts(application):
-        steps.expert_score_submit(application=application, actor=expert, total=80, comment="")
+        steps.expert_score_submit(application=application, actor=expert, points=uniform_points(application, 80))
     steps.application_decide(application=application, actor=staff.approver, decision="approve")
     application.refresh_from_db()
     steps.application_register(
         application=application, actor=staff.approver, today=(today or application.notice_ends) + timedelta(0)
     )
     outcome.filed += 1
+
+
+def seats_confirm_all(application) -> None:
+    """Every person drawn for the application who has not answered yet confirms their seat."""
+    for seat in DrawSeat.objects.filter(draw__application=application, status=DrawSeat.Status.PENDING):
+        draw_services.seat_confirm(seat=seat, actor=seat.user, statement="模拟：无利益冲突")
+
+
+def uniform_points(application, value) -> dict:
+    """The same score on every criterion of the current panel's rubric."""
+    panel = application.panels.select_related("rubric").first()
+    return {criterion.code: value for criterion in panel.rubric.criteria.all()}
 
 
 def panel_experts(application):

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from audits.selectors import timeline_for
 from audits.services import audit_record
-from cases import access, forms
+from cases import access, forms, inspection_selectors
 from cases.models import ApplicationState, Attachment, District, RosterMember, ScopeItem, Venue
 from cases.models.documents import GeneratedDocument
 from cases.services import applications as services
@@ -96,21 +96,10 @@ def render_case(request, application, **bound_forms):
         "documents": _documents_of(application, public_only=is_applicant),
         "timeline": timeline_for(obj=application, public_only=is_applicant and not access.is_case_reader(user)),
         "open_tasks": [] if is_applicant else open_tasks_of(application=application),
-        "inspection": application.inspections.prefetch_related("findings", "members").first(),
-        "panel": _panel_view(application, user),
+        **inspection_selectors.case_sections(application=application, user=user, is_applicant=is_applicant),
         **section_forms,
     }
     return render(request, "cases/application_detail.html", context)
-
-
-def _panel_view(application, user):
-    """Scores stay blind until every expert has submitted; experts never see others' before."""
-    panel = application.panels.prefetch_related("scores__expert").first()
-    if panel is None:
-        return None
-    result = panel.result()
-    visible = result is not None and (access.is_case_reader(user) or roles.has_role(user, roles.EXPERT))
-    return {"panel": panel, "result": result, "scores": panel.scores.all() if visible else None}
 
 
 def application_detail(request, pk):

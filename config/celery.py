@@ -1,4 +1,8 @@
-"""Celery application. Without REDIS_URL tasks run eagerly in-process (settings)."""
+"""Celery application. Without REDIS_URL jobs run eagerly in-process (settings); with it they go through Redis.
+
+Workers: `celery -A config worker -l INFO`; the periodic jobs: `celery -A config beat -l INFO` (one beat
+for the whole installation). The schedule is below; its intervals are settings.
+"""
 
 import os
 
@@ -8,4 +12,16 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("filing")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks()
+app.autodiscover_tasks()  # <app>/tasks.py
+app.autodiscover_tasks(related_name="jobs")  # <app>/jobs.py (workflow.tasks is not about Celery)
+
+
+@app.on_after_configure.connect
+def _periodic_jobs(sender, **kwargs):
+    from django.conf import settings
+
+    sender.conf.beat_schedule = {
+        # Idempotent: a run that overlaps the previous one, or a second beat, does no harm.
+        "sla-sweep": {"task": "workflow.sla_sweep", "schedule": float(settings.SLA_SWEEP_INTERVAL)},
+        "workflow-timers": {"task": "workflow.fire_timers", "schedule": float(settings.WORKFLOW_TIMERS_INTERVAL)},
+    }

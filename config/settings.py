@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "audits.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -70,6 +71,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "workflow.context_processors.notifications",
             ],
         },
     },
@@ -176,4 +178,43 @@ ASSESSMENT_PASS_MARK = env_int("ASSESSMENT_PASS_MARK", 60)
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 ISSUING_AUTHORITY = env_str("ISSUING_AUTHORITY", "北京市人力资源和社会保障局")
 EXPERT_PANEL_SIZE = env_int("EXPERT_PANEL_SIZE", 3)
+# Draws, site inspection and expert assessment.
+INSPECTION_TEAM_SIZE = env_int("INSPECTION_TEAM_SIZE", 2)
+DRAW_ROTATION_MONTHS = env_int("DRAW_ROTATION_MONTHS", 12)  # not drawn for the same organisation again; 0: off
+INSPECTION_BASICALLY_MEETS_SHARE = env_int("INSPECTION_BASICALLY_MEETS_SHARE", 80)  # % of applicable weight passed
+ASSESSMENT_TRIM_FROM = env_int("ASSESSMENT_TRIM_FROM", 5)  # drop highest and lowest from this many experts; 0: never
+ASSESSMENT_DISAGREEMENT_MARGIN = env_int("ASSESSMENT_DISAGREEMENT_MARGIN", 15)  # points between highest and lowest
+INSPECTION_PHOTO_MAX_PIXELS = env_int("INSPECTION_PHOTO_MAX_PIXELS", 50_000_000)
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Skill-level certificates: number parts, deadlines, imports, public verification, background jobs.
+CERTIFICATE_MINISTRY_CODE = env_str("CERTIFICATE_MINISTRY_CODE", "0000")  # 0000: filed with the province
+CERTIFICATE_PROVINCE_CODE = env_str("CERTIFICATE_PROVINCE_CODE", "11")  # Beijing
+ASSESSMENT_PLAN_NUMBER_PATTERN = env_str("ASSESSMENT_PLAN_NUMBER_PATTERN", "京技认计{year}{seq:06d}")
+RESULT_BATCH_NUMBER_PATTERN = env_str("RESULT_BATCH_NUMBER_PATTERN", "京技认报{year}{seq:06d}")
+# Working days after the assessment within which results are reported, by kind of body.
+RESULTS_DUE_WORKING_DAYS = {
+    "enterprise": env_int("RESULTS_DUE_DAYS_ENTERPRISE", 10),
+    "social": env_int("RESULTS_DUE_DAYS_SOCIAL", 5),
+}
+CERTIFICATE_PASS_MARK = env_int("CERTIFICATE_PASS_MARK", 60)
+RESULT_IMPORT_MAX_ROWS = env_int("RESULT_IMPORT_MAX_ROWS", 200_000)
+RESULT_IMPORT_MAX_BYTES = env_int("RESULT_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+# Resident ID numbers are stored as an HMAC under this key (matching without keeping the number).
+# Set it apart from SECRET_KEY in production and never change it: old hashes would stop matching.
+ID_NUMBER_HMAC_KEY = env_str("ID_NUMBER_HMAC_KEY", "") or SECRET_KEY
+VERIFY_RATE_LIMIT = env_int("VERIFY_RATE_LIMIT", 20)  # public look-ups per client address and window
+VERIFY_RATE_WINDOW = env_int("VERIFY_RATE_WINDOW", 600)  # seconds
+# How imports and certificate downloads run: "celery" (with REDIS_URL), "thread" (in the web process,
+# the embedded default) or "inline" (in the request itself; tests).
+BACKGROUND_JOBS = env_str("BACKGROUND_JOBS", "celery" if REDIS_URL else "thread")
+
+# Deadlines, escalation and notification jobs (workflow): working days, seconds.
+SLA_WARNING_WORKING_DAYS = env_int("SLA_WARNING_WORKING_DAYS", 1)  # "due soon": due within this many working days
+SLA_ESCALATION_GRACE_WORKING_DAYS = env_int("SLA_ESCALATION_GRACE_WORKING_DAYS", 2)  # overdue longer: the chief
+SLA_SWEEP_INTERVAL = env_int("SLA_SWEEP_INTERVAL", 900)
+WORKFLOW_TIMERS_INTERVAL = env_int("WORKFLOW_TIMERS_INTERVAL", 60)
+JOB_RETRY_BACKOFF_MAX = env_int("JOB_RETRY_BACKOFF_MAX", 600)
+# Without REDIS_URL, runserver runs the periodic jobs from a thread of its own (no beat needed).
+EMBEDDED_SCHEDULER = env_bool("EMBEDDED_SCHEDULER", not REDIS_URL)
+EMBEDDED_SCHEDULER_DELAY = env_int("EMBEDDED_SCHEDULER_DELAY", 30)

@@ -3,42 +3,40 @@
 from django.contrib.auth.decorators import login_required
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from viewflow.urls import Application, Site
+from viewflow.urls import Site
 
+from cases import body_views, certificate_views, registry_views, supervision_views
+from audits.site import AuditApp
 from cases import views as case_views
+from cases import inspection_views
+from cases.inspection_site import AssignmentsApp, DrawsApp
+from config.areas import AreaApplication
 from workflow import roles
 from workflow import views as workflow_views
 
 TASK_ROLES = [roles.CLERK, roles.CHIEF, roles.INSPECTOR, roles.EXPERT, roles.APPROVER, roles.SUPERVISOR]
 
 
-class AreaApplication(Application):
-    """An application whose menu is a list of our own links, shown to the listed roles."""
-
-    menu_template_name = "base/app_menu.html"
-    allowed_roles: list[str] | None = None  # None: every signed-in user
-    menu_links: list[tuple[str, str, str]] = []  # (title, url name inside the app, icon)
-
-    def has_view_permission(self, user, obj=None):
-        # Anonymous users pass here so that the view's login check redirects them to
-        # the login page instead of answering 403.
-        if not user.is_authenticated:
-            return True
-        if self.allowed_roles is None or user.is_superuser:
-            return True
-        return any(roles.has_role(user, role) for role in self.allowed_roles)
-
-    def menu_entries(self):
-        for title, name, icon in self.menu_links:
-            yield title, self.reverse(name), icon
-
-
 class WorkbenchApp(AreaApplication):
     title = _("Workbench")
     icon = "dashboard"
     app_name = "workbench"
-    menu_links = [(_("Start page"), "index", "home")]
+    menu_links = [
+        (_("Start page"), "index", "home"),
+        (_("Notifications"), "notifications", "notifications"),
+        (_("Notification settings"), "notification_settings", "tune"),
+    ]
     index_path = path("", workflow_views.StartView.as_view(), name="index")
+    notifications_path = path("notifications/", workflow_views.NotificationListView.as_view(), name="notifications")
+    notification_open_path = path(
+        "notifications/<int:pk>/open/", workflow_views.notification_open, name="notification_open"
+    )
+    notifications_read_path = path(
+        "notifications/read/", workflow_views.notifications_mark_read, name="notifications_mark_read"
+    )
+    notification_settings_path = path(
+        "notifications/settings/", workflow_views.notification_settings, name="notification_settings"
+    )
 
 
 class ApplicationsApp(AreaApplication):
@@ -69,6 +67,12 @@ class ApplicationsApp(AreaApplication):
     attachment_file_path = path(
         "<int:pk>/attachments/<int:attachment_pk>/", login_required(case_views.attachment_download), name="attachment"
     )
+    inspection_path = path("<int:pk>/inspection/", inspection_views.inspection_page, name="inspection")
+    inspection_photo_path = path(
+        "<int:pk>/inspection/photos/<int:photo_pk>/<str:variant>/",
+        inspection_views.inspection_photo,
+        name="inspection_photo",
+    )
 
 
 class TasksApp(AreaApplication):
@@ -86,6 +90,7 @@ class TasksApp(AreaApplication):
     index_path = path("", workflow_views.TaskListView.as_view(mode="inbox"), name="inbox")
     queue_path = path("queue/", workflow_views.TaskListView.as_view(mode="queue"), name="queue")
     archive_path = path("archive/", workflow_views.TaskListView.as_view(mode="archive"), name="archive")
+    overdue_path = path("overdue/", workflow_views.TaskListView.as_view(mode="overdue"), name="overdue")
     detail_path = path("<int:task_pk>/", workflow_views.task_detail, name="detail")
     claim_path = path("<int:task_pk>/claim/", workflow_views.task_claim_view, name="claim")
     release_path = path("<int:task_pk>/release/", workflow_views.task_release_view, name="release")
@@ -98,6 +103,144 @@ class TasksApp(AreaApplication):
     )
 
 
+class CertificatesApp(AreaApplication):
+    """Skill-level certificates: the bodies' assessment plans and result batches, certificates."""
+
+    title = _("Skill-level certificates")
+    icon = "workspace_premium"
+    app_name = "certificates"
+    allowed_roles = [roles.APPLICANT, *roles.REGULATOR_ROLES, roles.AUDITOR, roles.ADMIN]
+    menu_links = [
+        (_("Assessment plans"), "index", "event"),
+        (_("Result batches"), "batch_list", "fact_check"),
+        (_("Certificates"), "certificate_list", "workspace_premium"),
+    ]
+    index_path = path("", certificate_views.plan_list, name="index")
+    plan_create_path = path("plans/new/", certificate_views.plan_create, name="plan_create")
+    plan_detail_path = path("plans/<int:pk>/", certificate_views.plan_detail, name="plan_detail")
+    batch_create_path = path("plans/<int:pk>/report/", certificate_views.batch_create, name="batch_create")
+    batch_list_path = path("batches/", certificate_views.batch_list, name="batch_list")
+    batch_detail_path = path("batches/<int:pk>/", certificate_views.batch_detail, name="batch_detail")
+    batch_template_path = path(
+        "batches/<int:pk>/template.<str:fmt>", certificate_views.batch_template, name="batch_template"
+    )
+    batch_import_path = path("batches/<int:pk>/import/", certificate_views.batch_import, name="batch_import")
+    import_progress_path = path(
+        "batches/<int:pk>/imports/<int:job_pk>/progress/", certificate_views.import_progress, name="import_progress"
+    )
+    import_problems_path = path(
+        "batches/<int:pk>/imports/<int:job_pk>/problems.csv", certificate_views.import_problems, name="import_problems"
+    )
+    batch_submit_path = path("batches/<int:pk>/submit/", certificate_views.batch_submit, name="batch_submit")
+    export_start_path = path("batches/<int:pk>/exports/", certificate_views.export_start, name="export_start")
+    export_progress_path = path(
+        "batches/<int:pk>/exports/<int:export_pk>/progress/", certificate_views.export_progress, name="export_progress"
+    )
+    export_download_path = path(
+        "batches/<int:pk>/exports/<int:export_pk>/download/", certificate_views.export_download, name="export_download"
+    )
+    certificate_list_path = path("list/", certificate_views.certificate_list, name="certificate_list")
+    certificate_detail_path = path("c/<int:pk>/", certificate_views.certificate_detail, name="certificate_detail")
+    certificate_pdf_path = path("c/<int:pk>/pdf/", certificate_views.certificate_pdf, name="certificate_pdf")
+    certificate_revoke_path = path(
+        "c/<int:pk>/revoke/", certificate_views.certificate_revoke, name="certificate_revoke"
+    )
+
+
+class CertificateReviewApp(AreaApplication):
+    """The regulator's side of certificates: result-batch review tasks and the statistics."""
+
+    title = _("Certificate registration")
+    icon = "verified"
+    app_name = "certificate_review"
+    allowed_roles = [*roles.REGULATOR_ROLES, roles.AUDITOR, roles.ADMIN]
+    menu_links = [
+        (_("My inbox"), "inbox", "inbox"),
+        (_("Queue"), "queue", "group_work"),
+        (_("Archive"), "archive", "archive"),
+        (_("Statistics"), "statistics", "bar_chart"),
+    ]
+    index_path = path("", certificate_views.review_inbox, name="inbox")
+    queue_path = path("queue/", certificate_views.review_queue, name="queue")
+    archive_path = path("archive/", certificate_views.review_archive, name="archive")
+    task_path = path("tasks/<int:task_pk>/", certificate_views.review_task, name="task")
+    claim_path = path("tasks/<int:task_pk>/claim/", certificate_views.review_claim, name="claim")
+    release_path = path("tasks/<int:task_pk>/release/", certificate_views.review_release, name="release")
+    statistics_path = path("statistics/", certificate_views.statistics, name="statistics")
+    statistics_csv_path = path("statistics.csv", certificate_views.statistics_csv, name="statistics_csv")
+
+
+class SupervisionApp(AreaApplication):
+    """Supervision of filed bodies: the supervision task inbox/queue/archive and the cases."""
+
+    title = _("Supervision")
+    icon = "policy"
+    app_name = "supervision"
+    allowed_roles = [roles.SUPERVISOR, roles.INSPECTOR, roles.CHIEF, roles.APPROVER, roles.AUDITOR]
+    menu_links = [
+        (_("My inbox"), "inbox", "inbox"),
+        (_("Queue"), "queue", "group_work"),
+        (_("Archive"), "archive", "archive"),
+        (_("Supervision cases"), "cases", "policy"),
+    ]
+    index_path = path("", supervision_views.task_list, {"mode": "inbox"}, name="inbox")
+    queue_path = path("queue/", supervision_views.task_list, {"mode": "queue"}, name="queue")
+    archive_path = path("archive/", supervision_views.task_list, {"mode": "archive"}, name="archive")
+    task_path = path("tasks/<int:task_pk>/", supervision_views.task_detail, name="task")
+    claim_path = path("tasks/<int:task_pk>/claim/", supervision_views.task_claim_view, name="claim")
+    release_path = path("tasks/<int:task_pk>/release/", supervision_views.task_release_view, name="release")
+    cases_path = path("cases/", supervision_views.case_list, name="cases")
+    case_path = path("cases/<int:pk>/", supervision_views.case_detail, name="case")
+    lapse_path = path("cases/<int:pk>/lapse/", supervision_views.case_lapse, name="lapse")
+    document_path = path("cases/<int:pk>/documents/<int:doc_pk>/", supervision_views.case_document, name="document")
+    evidence_path = path("cases/<int:pk>/evidence/<int:evidence_pk>/", supervision_views.case_evidence, name="evidence")
+
+
+class RegistryApp(AreaApplication):
+    """The registry of filed bodies with its status history, random campaigns, complaints, annual reports."""
+
+    title = _("Registry")
+    icon = "account_balance"
+    app_name = "registry"
+    allowed_roles = [*roles.REGULATOR_ROLES, roles.AUDITOR]
+    menu_links = [
+        (_("Filed bodies"), "index", "account_balance"),
+        (_("Random campaigns"), "campaigns", "casino"),
+        (_("Complaints"), "complaints", "report"),
+        (_("Annual reports"), "reports", "summarize"),
+    ]
+    index_path = path("", registry_views.registry_list, name="index")
+    filing_path = path("filings/<int:pk>/", registry_views.registry_detail, name="filing")
+    change_path = path("filings/<int:pk>/<str:action>/", registry_views.registry_change, name="change")
+    open_case_path = path("filings/<int:pk>/cases/new/", registry_views.registry_open_case, name="open_case")
+    campaigns_path = path("campaigns/", registry_views.campaign_list, name="campaigns")
+    campaign_create_path = path("campaigns/new/", registry_views.campaign_create, name="campaign_create")
+    campaign_path = path("campaigns/<int:pk>/", registry_views.campaign_detail, name="campaign")
+    campaign_draw_path = path("campaigns/<int:pk>/draw/", registry_views.campaign_draw, name="campaign_draw")
+    campaign_replay_path = path("campaigns/<int:pk>/replay/", registry_views.campaign_replay, name="campaign_replay")
+    campaign_close_path = path("campaigns/<int:pk>/close/", registry_views.campaign_close, name="campaign_close")
+    complaints_path = path("complaints/", registry_views.complaint_list, name="complaints")
+    complaint_create_path = path("complaints/new/", registry_views.complaint_create, name="complaint_create")
+    reports_path = path("annual-reports/", registry_views.report_overview, name="reports")
+    report_path = path("annual-reports/<int:pk>/", registry_views.report_detail, name="report")
+
+
+class FiledBodyApp(AreaApplication):
+    """The filed body's own registry entry, supervision cases (answered from here) and annual reports."""
+
+    title = _("Our filing")
+    icon = "verified_user"
+    app_name = "body"
+    allowed_roles = [roles.APPLICANT]
+    menu_links = [(_("Filing, supervision and reports"), "index", "verified_user")]
+    index_path = path("", body_views.overview, name="index")
+    case_path = path("cases/<int:pk>/", body_views.case_detail, name="case")
+    respond_path = path("cases/<int:pk>/orders/<int:order_pk>/respond/", body_views.respond, name="respond")
+    document_path = path("cases/<int:pk>/documents/<int:doc_pk>/", body_views.case_document, name="document")
+    evidence_path = path("cases/<int:pk>/evidence/<int:evidence_pk>/", body_views.case_evidence, name="evidence")
+    report_path = path("filings/<int:pk>/reports/<int:year>/", body_views.report_create, name="report")
+
+
 class FilingSite(Site):
     title = _("Skill-level certification filing")
     primary_color = "#9b1c1c"
@@ -107,4 +250,18 @@ class FilingSite(Site):
         return True  # every page below checks login and role itself
 
 
-site = FilingSite(viewsets=[WorkbenchApp(), TasksApp(), ApplicationsApp()])
+site = FilingSite(
+    viewsets=[
+        WorkbenchApp(),
+        TasksApp(),
+        ApplicationsApp(),
+        AssignmentsApp(),
+        DrawsApp(),
+        CertificatesApp(),
+        CertificateReviewApp(),
+        SupervisionApp(),
+        RegistryApp(),
+        FiledBodyApp(),
+        AuditApp(),
+    ]
+)

@@ -1,8 +1,9 @@
-"""Clock configuration kept by the regulator: calendar overrides and per-step time limits."""
+"""Clocks and messages: calendar overrides, step time limits, task deadlines, notifications, failed jobs."""
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -100,3 +101,157 @@ class StepLimit(models.Model):
     @property
     def default_working_days(self) -> int | None:
         return DEFAULT_STEP_LIMITS.get(self.code)
+
+
+class TaskDeadline(models.Model):
+    """The due date of one flow task (办理期限), fixed when the task is created.
+
+    Kept beside viewflow's Task rather than on it, so that every flow (filing, supervision,
+    certificate batches) gets deadlines the same way: see workflow.deadlines. The three time
+    stamps record what the SLA sweep has already done, so that it does each thing once.
+    """
+
+    task = models.OneToOneField(
+        "viewflow.Task", verbose_name=_("task"), on_delete=models.CASCADE, primary_key=True, related_name="deadline"
+    )
+    step = models.CharField(_("step"), max_length=30)
+    started_on = models.DateField(_("started on"))
+    due_on = models.DateField(_("due on"))
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible outside the queues"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Who is reminded of a step nobody claims, such as the applicant's supplement."),
+    )
+    escalates = models.BooleanField(_("escalates to the chief"), default=True)
+    warned_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+    overdue_at = models.DateTimeField(_("marked overdue at"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("task deadline")
+        verbose_name_plural = _("task deadlines")
+        indexes = [models.Index(fields=["due_on"], name="taskdeadline_due_idx")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(due_on__gte=models.F("started_on")), name="taskdeadline_order"),
+        ]
+
+    def __str__(self):
+        return f"{self.task_id}: {self.due_on.isoformat()}"
+
+    @property
+    def step_label(self) -> str:
+        try:
+            return str(StepCode(self.step).label)
+        except ValueError:
+            return self.step
+
+
+class NotificationKind(models.TextChoices):
+    """What a notification is about; users switch e-mail on or off per kind."""
+
+    TASK_ASSIGNED = "task_assigned", _("A task is assigned to you")
+    TASK_REASSIGNED = "task_reassigned", _("A task of yours is reassigned")
+    APPLICATION_RETURNED = "application_returned", _("An application is returned for supplement")
+    APPLICATION_ACCEPTED = "application_accepted", _("An application is accepted")
+    APPLICATION_DECIDED = "application_decided", _("An application is decided")
+    RECTIFICATION_ORDERED = "rectification_ordered", _("Rectification is ordered")
+    DEADLINE_APPROACHING = "deadline_approaching", _("A deadline is approaching")
+    DEADLINE_OVERDUE = "deadline_overdue", _("A deadline has passed")
+    TASK_ESCALATED = "task_escalated", _("An overdue task is escalated to you")
+
+
+class Notification(models.Model):
+    """One message to one user (站内通知), shown under the bell and, if wanted, e-mailed.
+
+    The text is not stored: it is rendered from `kind` and `data` in the reader's language.
+    `event_key` names the event; a user is notified of an event at most once.
+    """
+
+    class Email(models.TextChoices):
+        NONE = "none", _("not sent (switched off or no address)")
+        PENDING = "pending", _("waiting to be sent")
+        SENT = "sent", _("sent")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=NotificationKind.choices)
+    event_key = models.CharField(_("event"), max_length=150)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    email = models.CharField(_("e-mail"), max_length=10, choices=Email.choices, default=Email.NONE)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "event_key"], name="notification_once_per_event"),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
+            models.Index(fields=["recipient", "-created_at"], name="notification_recent_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.recipient_id}: {self.kind} ({self.event_key})"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+
+class NotificationSettings(models.Model):
+    """A user's language for e-mail and the kinds of notification they do not want by e-mail."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notification_settings"
+    )
+    language = models.CharField(
+        _("language of e-mails"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    email_off = models.JSONField(_("kinds not sent by e-mail"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("notification settings")
+        verbose_name_plural = _("notification settings")
+
+    def __str__(self):
+        return str(self.user)
+
+    def wants_email(self, kind: str) -> bool:
+        return kind not in self.email_off
+
+
+class JobFailure(models.Model):
+    """A background job that failed after its last retry, or could not be queued at all.
+
+    Nothing is dropped silently: the admin lists these, and "retry" queues the job again.
+    """
+
+    job = models.CharField(_("job"), max_length=200)
+    task_id = models.CharField(_("Celery task id"), max_length=64, blank=True)
+    args = models.JSONField(_("arguments"), default=list, blank=True)
+    kwargs = models.JSONField(_("keyword arguments"), default=dict, blank=True)
+    error = models.TextField(_("error"))
+    traceback = models.TextField(_("traceback"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=1)
+    queued = models.BooleanField(_("was queued"), default=True, help_text=_("False: the broker refused the job."))
+    failed_at = models.DateTimeField(_("failed at"), default=timezone.now, db_index=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolution = models.CharField(_("resolution"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-failed_at"]
+        verbose_name = _("failed background job")
+        verbose_name_plural = _("failed background jobs")
+
+    def __str__(self):
+        return f"{self.job} {self.failed_at:%Y-%m-%d %H:%M}"

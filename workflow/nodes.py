@@ -3,6 +3,7 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect
 from django.views import View
+from viewflow import this
 from viewflow.workflow import flow
 from viewflow.workflow.activation import Activation
 from viewflow.workflow.exceptions import FlowRuntimeError
@@ -37,3 +38,34 @@ class TaskRedirectView(LoginRequiredMixin, View):
 
     def get(self, request, *args, **kwargs):
         return redirect("tasks:detail", task_pk=kwargs["task_pk"])
+
+
+class HandleActivation(flow.Handle.activation_class):
+    @classmethod
+    def create(cls, flow_task, prev_activation, token, data=None, seed=None):
+        activation = super().create(flow_task, prev_activation, token, data=data, seed=seed)
+        if flow_task._on_create is not None:
+            flow_task._on_create(activation)
+        return activation
+
+
+class Handle(flow.Handle):
+    """viewflow's Handle (a step done outside the inboxes) with the `.onCreate(...)` hook View nodes have.
+
+    Used for the steps that wait for the applicant or the body, so that they get a deadline too.
+    """
+
+    activation_class = HandleActivation
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._on_create = None
+
+    def _resolve(self, instance):
+        super()._resolve(instance)
+        self._on_create = this.resolve(instance, self._on_create)
+
+    def onCreate(self, ref):  # noqa: N802 (viewflow's naming)
+        """Call `ref(activation)` when the task has been created."""
+        self._on_create = ref
+        return self

@@ -42,6 +42,8 @@ _CALENDAR = [
     "workflow.change_steplimit",
 ]
 _CASES = ["cases.view_organisation", "cases.view_filingapplication", "cases.view_filing"]
+# Failed background jobs: the administrator sees them and queues them again.
+_JOBS = ["workflow.view_jobfailure", "workflow.change_jobfailure"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     APPLICANT: _REFERENCE,
@@ -54,6 +56,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     AUDITOR: _REFERENCE + _CASES + ["audits.view_auditevent"],
     ADMIN: _REFERENCE
     + _CALENDAR
+    + _JOBS
     + [
         "cases.view_organisation",
         "cases.add_organisation",
@@ -62,6 +65,72 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.change_occupation",
     ],
 }
+
+# Skill-level certificates: regulators read plans, batches and certificates and see the statistics;
+# the clerk and the supervisor review and register result batches; the chief and the supervisor may
+# revoke a certificate (the issuing body may too, as its own member, without a permission).
+_CERTIFICATES_READ = [
+    "cases.view_assessmentplan",
+    "cases.view_resultbatch",
+    "cases.view_certificate",
+    "cases.view_certificate_statistics",
+]
+_CERTIFICATE_PERMISSIONS = {
+    CLERK: _CERTIFICATES_READ + ["cases.review_resultbatch"],
+    CHIEF: _CERTIFICATES_READ + ["cases.revoke_certificate"],
+    APPROVER: _CERTIFICATES_READ,
+    SUPERVISOR: _CERTIFICATES_READ + ["cases.review_resultbatch", "cases.revoke_certificate"],
+    AUDITOR: _CERTIFICATES_READ,
+}
+for _role, _extra in _CERTIFICATE_PERMISSIONS.items():
+    ROLE_PERMISSIONS[_role] = [*ROLE_PERMISSIONS[_role], *_extra]
+
+# Registry and supervision: the supervisor runs campaigns, records complaints, works supervision
+# cases and decides sanctions; other regulators and the auditor read. Inspectors act on the cases
+# they are drawn or assigned to, and filed bodies on their own, without a permission.
+_SUPERVISION_READ = [
+    "cases.view_supervisioncase",
+    "cases.view_supervisioncampaign",
+    "cases.view_complaint",
+    "cases.view_annualreport",
+    "cases.view_filingstatuschange",
+]
+_SUPERVISION_PERMISSIONS = {
+    CHIEF: _SUPERVISION_READ,
+    APPROVER: _SUPERVISION_READ,
+    SUPERVISOR: _SUPERVISION_READ
+    + [
+        "cases.supervise_filings",
+        "cases.sanction_filings",
+        "cases.add_supervisioncampaign",
+        "cases.add_complaint",
+        "cases.change_filing",
+    ],
+    AUDITOR: _SUPERVISION_READ,
+}
+for _role, _extra in _SUPERVISION_PERMISSIONS.items():
+    ROLE_PERMISSIONS[_role] = [*ROLE_PERMISSIONS[_role], *_extra]
+
+# Draws: the administrator keeps the pools, the declared relations and the checklist and rubric versions
+# (Django admin); the chief and the auditor read them and the draw records. The chief draws through the
+# plan_inspection permission (inspection team and expert panel).
+_POOL_MODELS = [
+    "inspectorprofile",
+    "expertprofile",
+    "declaredrelation",
+    "checklisttemplate",
+    "checklistitem",
+    "rubric",
+    "rubriccriterion",
+]
+_POOLS_READ = [f"cases.view_{model}" for model in [*_POOL_MODELS, "draw"]]
+_POOL_PERMISSIONS = {
+    CHIEF: _POOLS_READ,
+    AUDITOR: _POOLS_READ,
+    ADMIN: _POOLS_READ + [f"cases.{verb}_{model}" for model in _POOL_MODELS for verb in ("add", "change", "delete")],
+}
+for _role, _extra in _POOL_PERMISSIONS.items():
+    ROLE_PERMISSIONS[_role] = [*ROLE_PERMISSIONS[_role], *_extra]
 
 
 def sync_role_groups(apps, schema_editor=None) -> None:

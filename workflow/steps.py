@@ -5,8 +5,9 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from cases import forms
+from cases import forms, inspection_forms
 from cases.services import steps as services
+from workflow import inspection_steps
 from workflow.flows import FilingFlow
 
 
@@ -18,33 +19,6 @@ def _review(form, application, user):
         return services.application_return(application=application, actor=user, deficiencies=form.deficiency_list())
     return services.application_reject_ineligible(
         application=application, actor=user, reasons=form.cleaned_data["reasons"]
-    )
-
-
-def _plan(form, application, user):
-    data = form.cleaned_data
-    return services.inspection_plan(
-        application=application,
-        actor=user,
-        planned_date=data["planned_date"],
-        leader=data["leader"],
-        members=list(data["members"]),
-    )
-
-
-def _inspect(form, application, user):
-    return services.inspection_record(
-        application=application,
-        actor=user,
-        results=form.results(),
-        conclusion=form.cleaned_data["conclusion"],
-        summary=form.cleaned_data["summary"],
-    )
-
-
-def _score(form, application, user):
-    return services.expert_score_submit(
-        application=application, actor=user, total=form.cleaned_data["total"], comment=form.cleaned_data["comment"]
     )
 
 
@@ -68,6 +42,14 @@ class Step:
     template: str
     perform: Any
     done_message: Any
+    # Optional: (request, task, application) -> extra form arguments / extra page context.
+    form_kwargs: Any = None
+    context: Any = None
+    submit_label: Any = None
+    # Optional second button: save what the form holds without completing the step.
+    save: Any = None
+    save_label: Any = None
+    saved_message: Any = None
 
 
 STEPS = {
@@ -76,20 +58,43 @@ STEPS = {
     ),
     FilingFlow.plan_inspection.name: Step(
         _("Plan site inspection"),
-        forms.InspectionPlanForm,
+        inspection_forms.InspectionPlanForm,
         "workflow/steps/plan_inspection.html",
-        _plan,
-        _("Inspection planned."),
+        inspection_steps.plan,
+        _("Inspection planned and team drawn. The case page shows who was drawn and their answers."),
+        submit_label=_("Draw the team"),
     ),
     FilingFlow.site_inspection.name: Step(
         _("Site inspection"),
-        forms.InspectionRecordForm,
+        inspection_forms.ChecklistForm,
         "workflow/steps/site_inspection.html",
-        _inspect,
+        inspection_steps.inspect,
         _("Inspection report signed."),
+        form_kwargs=inspection_steps.inspection_form_kwargs,
+        context=inspection_steps.inspection_context,
+        submit_label=_("Sign the report"),
+        save=inspection_steps.save_findings,
+        save_label=_("Save findings"),
+        saved_message=_("Findings saved."),
+    ),
+    FilingFlow.draw_panel.name: Step(
+        _("Draw expert panel"),
+        inspection_forms.PanelDrawForm,
+        "workflow/steps/draw_panel.html",
+        inspection_steps.draw_panel,
+        _("Expert panel drawn. Each expert has a scoring task."),
+        context=inspection_steps.draw_panel_context,
+        submit_label=_("Draw the panel"),
     ),
     FilingFlow.score.name: Step(
-        _("Expert scoring"), forms.ScoreForm, "workflow/steps/score.html", _score, _("Score submitted.")
+        _("Expert scoring"),
+        inspection_forms.ScoreForm,
+        "workflow/steps/score.html",
+        inspection_steps.score,
+        _("Score submitted."),
+        form_kwargs=inspection_steps.score_form_kwargs,
+        context=inspection_steps.score_context,
+        submit_label=_("Submit my scores"),
     ),
     FilingFlow.decide.name: Step(
         _("Decision"), forms.DecisionForm, "workflow/steps/decide.html", _decide, _("Decision recorded.")

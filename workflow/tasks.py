@@ -9,6 +9,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from audits.services import audit_record
+from workflow.notifications import notify_task_reassigned
 
 OPEN = [STATUS.NEW, STATUS.ASSIGNED]
 
@@ -55,7 +56,7 @@ def task_release(*, task_id: int, actor) -> Task:
 
 
 def task_reassign(*, task_id: int, actor, to_user) -> Task:
-    """The chief hands an open task to a named colleague."""
+    """The chief hands an open task to a named colleague; both the new and the previous holder are told."""
     with transaction.atomic():
         task = _locked(task_id)
         if task.status not in OPEN:
@@ -66,12 +67,13 @@ def task_reassign(*, task_id: int, actor, to_user) -> Task:
         task.owner = to_user
         task.status = STATUS.ASSIGNED
         task.save(update_fields=["owner", "status"])
-        audit_record(
+        event = audit_record(
             actor=actor,
             action="task.reassigned",
             obj=task,
             data={"step": task.flow_task.name, "from": str(previous or ""), "to": str(to_user)},
         )
+        notify_task_reassigned(task=task, previous_owner=previous, actor=actor, event=f"audit{event.pk}")
         return task
 
 

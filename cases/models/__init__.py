@@ -10,16 +10,90 @@ from cases.models.applications import (
     TargetPopulation,
     Venue,
 )
-from cases.models.assessments import ExpertPanel, ExpertScore
+from cases.models.assessments import (
+    CriterionScore,
+    ExpertPanel,
+    ExpertScore,
+    PanelResult,
+    Rubric,
+    RubricCriterion,
+)
+from cases.models.certificates import (
+    AssessmentPlan,
+    BatchState,
+    Candidate,
+    Certificate,
+    CertificateExport,
+    CertificateIssuer,
+    CertificateSerial,
+    CertificateState,
+    ImportProblem,
+    ResultBatch,
+    ResultImport,
+)
 from cases.models.documents import GeneratedDocument
-from cases.models.filings import Filing, FilingScope, NoticeObjection
-from cases.models.inspections import DEFAULT_CHECKLIST, InspectionFinding, SiteInspection
+from cases.models.filings import Filing, FilingScope, FilingStatusChange, NoticeObjection
+from cases.models.inspections import (
+    DEFAULT_CHECKLIST,
+    ChecklistItem,
+    ChecklistTemplate,
+    InspectionFinding,
+    InspectionPhoto,
+    SiteInspection,
+)
 from cases.models.numbering import NumberSequence
 from cases.models.occupations import District, Occupation, SkillLevel
 from cases.models.organisations import Organisation
+from cases.models.pools import DeclaredRelation, Draw, DrawSeat, ExpertProfile, InspectorProfile
+from cases.models.supervision import (
+    AnnualReport,
+    AnnualReportLine,
+    CaseState,
+    Complaint,
+    RectificationEvidence,
+    RectificationItem,
+    RectificationOrder,
+    Sanction,
+    SupervisionCampaign,
+    SupervisionCase,
+)
 
 __all__ = [
     "DEFAULT_CHECKLIST",
+    "ChecklistItem",
+    "ChecklistTemplate",
+    "CriterionScore",
+    "DeclaredRelation",
+    "Draw",
+    "DrawSeat",
+    "ExpertProfile",
+    "InspectionPhoto",
+    "InspectorProfile",
+    "PanelResult",
+    "Rubric",
+    "RubricCriterion",
+    "AssessmentPlan",
+    "BatchState",
+    "Candidate",
+    "Certificate",
+    "CertificateExport",
+    "CertificateIssuer",
+    "CertificateSerial",
+    "CertificateState",
+    "ImportProblem",
+    "ResultBatch",
+    "ResultImport",
+    "AnnualReport",
+    "AnnualReportLine",
+    "CaseState",
+    "Complaint",
+    "FilingStatusChange",
+    "RectificationEvidence",
+    "RectificationItem",
+    "RectificationOrder",
+    "Sanction",
+    "SupervisionCampaign",
+    "SupervisionCase",
     "ApplicationState",
     "Attachment",
     "Deficiency",

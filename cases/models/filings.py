@@ -1,4 +1,6 @@
-"""The registry: filed certification bodies (备案机构) and their approved scope."""
+"""The registry: filed certification bodies (备案机构), their approved scope and status history."""
+
+from datetime import date
 
 from django.conf import settings
 from django.db import models
@@ -27,6 +29,8 @@ class NoticeObjection(models.Model):
 
 
 class Filing(ConcurrentTransitionMixin, models.Model):
+    """A filed certification body (备案机构) in the registry."""
+
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
         SUSPENDED = "suspended", _("Suspended")
@@ -34,12 +38,25 @@ class Filing(ConcurrentTransitionMixin, models.Model):
         EXPIRED = "expired", _("Expired")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
+    # A body in one of these may still be supervised (and sanctioned); the others are final.
+    OPEN_STATUSES = (Status.ACTIVE, Status.SUSPENDED)
+
     number = models.CharField(_("filing number"), max_length=32, unique=True)
     organisation = models.ForeignKey(
         "cases.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="filings"
     )
     application = models.OneToOneField("cases.FilingApplication", on_delete=models.PROTECT, related_name="filing")
     status = FSMField(_("status"), default=Status.ACTIVE, choices=Status.choices, protected=True, db_index=True)
+    status_changed_on = models.DateField(_("status since"), null=True, blank=True)
+    banned_until = models.DateField(
+        _("re-filing banned until"), null=True, blank=True, help_text=_("Set on revocation: no new filing before.")
+    )
+    last_assessment_on = models.DateField(
+        _("last assessment held on"),
+        null=True,
+        blank=True,
+        help_text=_("The most recent assessment the body is known to have held (inactivity checks)."),
+    )
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"))
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -61,6 +78,34 @@ class Filing(ConcurrentTransitionMixin, models.Model):
     def reinstate(self):
         """Lift a suspension."""
 
+    @transition(field=status, source=[Status.ACTIVE, Status.SUSPENDED], target=Status.REVOKED)
+    def revoke(self):
+        """Revoke the filing (撤销备案); the organisation may not re-file for two years."""
+
+    @transition(field=status, source=[Status.ACTIVE, Status.SUSPENDED], target=Status.EXPIRED)
+    def expire(self):
+        """The validity period has ended."""
+
+    @transition(field=status, source=[Status.ACTIVE, Status.SUSPENDED], target=Status.WITHDRAWN)
+    def withdraw(self):
+        """The body gives up its filing (注销) at its own request."""
+
+    def status_on(self, today: date) -> str:
+        """The status as the public should read it on `today`: past its validity means expired,
+        even before the nightly sweep has recorded it."""
+        if self.status in self.OPEN_STATUSES and self.valid_until < today:
+            return self.Status.EXPIRED
+        return self.status
+
+    def may_certify_on(self, today: date) -> bool:
+        return self.status_on(today) == self.Status.ACTIVE and self.valid_from <= today
+
+    def certifiable_scope(self, today: date) -> list["FilingScope"]:
+        """The scope rows the body may certify on `today` (uses the prefetched scope)."""
+        if not self.may_certify_on(today):
+            return []
+        return [row for row in self.scope.all() if not row.suspended]
+
 
 class FilingScope(models.Model):
     """One approved occupation with levels and methods; may be suspended on its own."""
@@ -70,6 +115,7 @@ class FilingScope(models.Model):
     levels = models.JSONField(_("levels"), default=list)
     methods = models.JSONField(_("evaluation methods"), default=list)
     suspended = models.BooleanField(_("suspended"), default=False)
+    suspended_on = models.DateField(_("suspended since"), null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -78,3 +124,56 @@ class FilingScope(models.Model):
 
     def __str__(self):
         return f"{self.filing_id}: {self.occupation_id}"
+
+
+class FilingStatusChange(models.Model):
+    """One entry of a filing's status history (备案状态变更记录), with its reason."""
+
+    class Event(models.TextChoices):
+        SUSPENDED = "suspended", _("Suspended")
+        REINSTATED = "reinstated", _("Suspension lifted")
+        REVOKED = "revoked", _("Revoked")
+        EXPIRED = "expired", _("Expired")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        SCOPE_SUSPENDED = "scope_suspended", _("Occupation suspended")
+        SCOPE_REINSTATED = "scope_reinstated", _("Occupation suspension lifted")
+
+    filing = models.ForeignKey(Filing, on_delete=models.CASCADE, related_name="status_changes")
+    scope = models.ForeignKey(
+        FilingScope,
+        verbose_name=_("occupation"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="status_changes",
+    )
+    event = models.CharField(_("event"), max_length=20, choices=Event.choices)
+    from_status = models.CharField(_("from"), max_length=20, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, blank=True)
+    reason = models.TextField(_("reason"))
+    effective_on = models.DateField(_("effective on"))
+    supervision_case = models.ForeignKey(
+        "cases.SupervisionCase",
+        verbose_name=_("supervision case"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="status_changes",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-effective_on", "-id"]
+        verbose_name = _("filing status change")
+        verbose_name_plural = _("filing status history")
+
+    def __str__(self):
+        return f"{self.filing_id} {self.event} {self.effective_on}"

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from audits.services import audit_record
 from cases.models import ApplicationState as S
 from cases.models import Attachment, FilingApplication, RosterMember, ScopeItem, SkillLevel, Venue
+from cases.selectors import refiling_ban_of
 from cases.services.numbering import next_number
 from cases.uploads import check_upload
 
@@ -122,6 +123,15 @@ def attachment_add(*, application, actor, kind: str, uploaded) -> Attachment:
 def application_problems(application: FilingApplication) -> list[str]:
     """Every missing or invalid item, named, that blocks submission (pre-submission check)."""
     problems = []
+    ban = refiling_ban_of(organisation=application.organisation, today=timezone.localdate())
+    if ban is not None:  # a revoked body may not file again for two years
+        problems.append(
+            _(
+                "Re-filing ban: the filing %(number)s of this organisation was revoked on %(revoked)s; "
+                "a new application can be submitted from %(until)s."
+            )
+            % {"number": ban.number, "revoked": ban.status_changed_on, "until": ban.banned_until}
+        )
     scope = list(application.scope_items.select_related("occupation"))
     roster = list(application.roster.all())
     if not scope:

@@ -1,5 +1,7 @@
 """The documents each step issues: context building around cases.documents.document_create."""
 
+import base64
+
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -76,18 +78,60 @@ def rejection_notice(*, application, actor):
     )
 
 
+def _person(user) -> str:
+    return (user.get_full_name() or user.username) if user else ""
+
+
+def _data_uri(field, content_type: str) -> str:
+    with field.open("rb") as stored:
+        return f"data:{content_type};base64," + base64.b64encode(stored.read()).decode("ascii")
+
+
 def inspection_report(*, application, inspection, actor):
-    findings = [
-        {"code": f.code, "text": f.text, "result_label": f.get_result_display(), "note": f.note}
-        for f in inspection.findings.all()
-    ]
+    findings, photos = [], []
+    for f in inspection.findings.prefetch_related("photos__uploaded_by"):
+        numbers = []
+        for photo in f.photos.all():
+            photos.append(
+                {
+                    "number": len(photos) + 1,
+                    "code": f.code,
+                    "data_uri": _data_uri(photo.thumbnail, "image/jpeg"),
+                    "taken_at": photo.taken_at,
+                    "latitude": photo.latitude,
+                    "longitude": photo.longitude,
+                    "camera": photo.camera,
+                    "sha256": photo.sha256,
+                    "uploaded_by": _person(photo.uploaded_by),
+                }
+            )
+            numbers.append(str(len(photos)))
+        findings.append(
+            {
+                "code": f.code,
+                "text": f.text,
+                "weight": f.weight,
+                "veto": f.veto,
+                "result": f.result,
+                "result_label": f.get_result_display(),
+                "note": f.note,
+                "photo_numbers": numbers,
+            }
+        )
+    Conclusion = SiteInspection.Conclusion
     report = {
         "planned_date": inspection.planned_date,
-        "leader_name": inspection.leader.get_full_name() or inspection.leader.username,
-        "member_names": [m.get_full_name() or m.username for m in inspection.members.all()],
+        "leader_name": _person(inspection.leader),
+        "member_names": [_person(m) for m in inspection.members.order_by("pk") if m.pk != inspection.leader_id],
+        "checklist_version": inspection.checklist.version if inspection.checklist_id else None,
         "findings": findings,
-        "conclusion_label": SiteInspection.Conclusion(inspection.conclusion).label,
+        "photos": photos,
+        "computed_label": Conclusion(inspection.computed_conclusion).label if inspection.computed_conclusion else "",
+        "conclusion_label": Conclusion(inspection.conclusion).label,
+        "conclusion_reason": inspection.conclusion_reason,
+        "summary": inspection.summary,
         "signed_at": inspection.signed_at,
+        "basically_share": settings.INSPECTION_BASICALLY_MEETS_SHARE,
     }
     return _issue(
         kind=K.INSPECTION_REPORT,
@@ -104,11 +148,39 @@ def inspection_report(*, application, inspection, actor):
 
 
 def assessment_report(*, application, panel, actor):
-    experts = [
-        {"name": s.expert.get_full_name() or s.expert.username, "total": s.total, "comment": s.comment}
-        for s in panel.scores.select_related("expert")
+    result = panel.aggregate()
+    criteria = list(panel.rubric.criteria.all()) if panel.rubric_id else []
+    scores = list(panel.scores.select_related("expert").prefetch_related("criteria"))
+    experts = []
+    for s in scores:
+        by_criterion = {cs.criterion_id: cs for cs in s.criteria.all()}
+        items = [
+            {
+                "code": c.code,
+                "points": by_criterion[c.pk].points if c.pk in by_criterion else None,
+                "comment": by_criterion[c.pk].comment if c.pk in by_criterion else "",
+            }
+            for c in criteria
+        ]
+        experts.append(
+            {
+                "name": _person(s.expert),
+                "total": s.total,
+                "comment": s.comment,
+                "submitted_at": s.submitted_at,
+                "criteria": items,
+                "criteria_comments": [item for item in items if item["comment"]],
+            }
+        )
+    criterion_rows = [
+        {
+            "code": c.code,
+            "text": c.text,
+            "weight": c.weight,
+            "points": [e["criteria"][n]["points"] for e in experts],
+        }
+        for n, c in enumerate(criteria)
     ]
-    mean = panel.result()
     return _issue(
         kind=K.ASSESSMENT_REPORT,
         target=application,
@@ -117,9 +189,19 @@ def assessment_report(*, application, panel, actor):
             "application": application,
             "organisation": application.organisation,
             "experts": experts,
-            "mean": mean,
+            "criteria": criterion_rows,
+            "rubric_version": panel.rubric.version if panel.rubric_id else None,
+            "mean": result.mean,
             "pass_mark": panel.pass_mark,
-            "passed": mean >= panel.pass_mark,
+            "passed": result.passed,
+            "trimmed": result.trimmed,
+            "dropped": result.dropped,
+            "trim_from": panel.trim_from,
+            "spread": result.spread,
+            "highest": result.highest,
+            "lowest": result.lowest,
+            "disagreement": result.disagreement,
+            "margin": panel.disagreement_margin,
         },
         actor=actor,
         title=_("Expert assessment report"),

@@ -1,6 +1,7 @@
 """The regulator's steps of the filing flow. Each completes the actor's task for that step."""
 
 from datetime import date
+from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -10,22 +11,27 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audits.services import audit_record
+from cases.models import ApplicationState as S
 from cases.models import (
-    DEFAULT_CHECKLIST,
+    ChecklistTemplate,
+    CriterionScore,
     Deficiency,
+    Draw,
+    DrawSeat,
     ExpertPanel,
     ExpertScore,
     Filing,
     FilingApplication,
     FilingScope,
-    InspectionFinding,
     NoticeObjection,
+    Rubric,
     SiteInspection,
 )
-from cases.models import ApplicationState as S
-from cases.services import documents
+from cases.models.assessments import weighted_total
+from cases.services import documents, draws, inspections
 from cases.services.applications import transition
 from cases.services.numbering import next_number
+from workflow import notifications as notify
 from workflow.calendar import due_date
 from workflow.flows import FilingFlow
 from workflow.services import open_task_for
@@ -66,6 +72,7 @@ def application_accept(*, application, actor) -> FilingApplication:
         app.accepted_at, app.accepted_by = timezone.now(), actor
         transition(app, actor, "accept")
         documents.acceptance_notice(application=app, actor=actor)
+        notify.notify_application_accepted(application=app)
 
     return _run_step(application=application, actor=actor, step=FilingFlow.review, work=work)
 
@@ -83,6 +90,8 @@ def application_return(*, application, actor, deficiencies: list[str]) -> Filing
         )
         transition(app, actor, "return_for_supplement", data={"deficiencies": items})
         documents.supplement_notice(application=app, actor=actor, deficiencies=items)
+        supplement_due = due_date(timezone.localdate(), "supplement")  # the supplement task's own due date
+        notify.notify_application_returned(application=app, round_no=round_no, due_on=supplement_due)
 
     return _run_step(application=application, actor=actor, step=FilingFlow.review, work=work)
 
@@ -96,92 +105,183 @@ def application_reject_ineligible(*, application, actor, reasons: str) -> Filing
         app.rejection_reasons = reasons.strip()
         transition(app, actor, "reject", data={"stage": "review"})
         documents.rejection_notice(application=app, actor=actor)
+        notify.notify_application_decided(application=app, outcome=notify.REJECTED)
 
     return _run_step(application=application, actor=actor, step=FilingFlow.review, work=work)
 
 
-# Site inspection (chief plans, team leader records)
+# Site inspection (the chief draws the team, the team records, the leader signs)
 
 
-def inspection_plan(*, application, actor, planned_date: date, leader, members) -> FilingApplication:
-    """Schedule the inspection with a team of at least two, one of them the leader."""
-    team = {leader, *members}
-    if len(team) < 2:
+def inspection_plan(
+    *, application, actor, planned_date: date, team_size: int | None = None, seed: str | None = None
+) -> FilingApplication:
+    """Schedule the inspection and draw its team at random; the checklist version current now is used."""
+    team_size = team_size or settings.INSPECTION_TEAM_SIZE
+    if team_size < 2:
         raise ValidationError(_("An inspection team needs at least two inspectors."))
     if planned_date < timezone.localdate():
         raise ValidationError(_("The inspection date cannot be in the past."))
-    if any(application.organisation.members.filter(pk=user.pk).exists() for user in team):
-        raise ValidationError(_("A member of the applicant organisation cannot inspect it."))
+    checklist = ChecklistTemplate.objects.current()
+    if checklist is None:
+        raise ValidationError(_("No inspection checklist has been published yet."))
 
     def work(app):
         inspection = SiteInspection.objects.create(
-            application=app, planned_date=planned_date, leader=leader, planned_by=actor
+            application=app, checklist=checklist, planned_date=planned_date, planned_by=actor
         )
-        inspection.members.set(team)
-        transition(app, actor, "plan_inspection", data={"date": planned_date, "leader": leader.username})
+        inspections.findings_from_checklist(inspection)
+        draw = draws.draw_make(
+            kind=Draw.Kind.TEAM,
+            application=app,
+            target=inspection,
+            seat_roles=draws.team_roles(team_size),
+            actor=actor,
+            seed=seed,
+        )
+        draws.team_sync(inspection)
+        transition(
+            app,
+            actor,
+            "plan_inspection",
+            data={"date": planned_date, "draw": draw.pk, "checklist": checklist.version},
+        )
 
     return _run_step(application=application, actor=actor, step=FilingFlow.plan_inspection, work=work)
 
 
-def inspection_record(*, application, actor, results: dict, conclusion: str, summary: str = "") -> FilingApplication:
-    """The team leader records each checklist item and signs the report."""
-    missing = [code for code, _text in DEFAULT_CHECKLIST if code not in results]
-    if missing:
-        raise ValidationError(
-            _("Record a result for every checklist item (missing: %(items)s).") % {"items": ", ".join(missing)}
-        )
+def inspection_record(
+    *,
+    application,
+    actor,
+    results: dict,
+    conclusion: str,
+    summary: str = "",
+    reason: str = "",
+    photos: dict | None = None,
+) -> FilingApplication:
+    """The team leader records the last findings and signs the report, confirming the computed conclusion.
+
+    `results` maps item codes to (result, note), `photos` item codes to uploaded files.
+    """
     if conclusion not in SiteInspection.Conclusion.values:
         raise ValidationError(_("Choose a conclusion."))
+    photos = photos or {}
+    entries = {
+        code: inspections.FindingEntry(result=result, note=note, photos=list(photos.get(code, [])))
+        for code, (result, note) in results.items()
+    }
+    for code, files in photos.items():
+        entries.setdefault(code, inspections.FindingEntry(photos=list(files)))
 
     def work(app):
         inspection = app.inspections.select_for_update().first()
-        InspectionFinding.objects.bulk_create(
-            InspectionFinding(
-                inspection=inspection, code=code, text=str(text), result=results[code][0], note=results[code][1]
-            )
-            for code, text in DEFAULT_CHECKLIST
+        if not inspections.team_member_may_record(inspection, actor):
+            raise ValidationError(_("Confirm your seat on the team (no conflict of interest) before signing."))
+        changes = inspections.apply_entries(inspection=inspection, actor=actor, entries=entries)
+        problems = inspections.sign_off_problems(inspection, actor)
+        if problems:
+            raise ValidationError(problems)
+        computed = inspections.computed_conclusion(inspection)
+        inspections.check_conclusion(inspection, computed=computed, chosen=conclusion, reason=reason)
+        inspection.computed_conclusion, inspection.conclusion = computed, conclusion
+        inspection.conclusion_reason = reason.strip() if conclusion != computed else ""
+        inspection.summary, inspection.signed_at, inspection.signed_by = summary.strip(), timezone.now(), actor
+        fields = ["computed_conclusion", "conclusion", "conclusion_reason", "summary", "signed_at", "signed_by"]
+        inspection.save(update_fields=fields)
+        audit_record(
+            actor=actor,
+            action="inspection.signed",
+            obj=app,
+            data={"inspection": inspection.pk, "computed": computed, "conclusion": conclusion, **changes},
         )
-        inspection.conclusion, inspection.summary, inspection.signed_at = conclusion, summary, timezone.now()
-        inspection.save(update_fields=["conclusion", "summary", "signed_at"])
-        _form_panel(app, actor)
         transition(app, actor, "finish_inspection", data={"conclusion": conclusion})
         documents.inspection_report(application=app, inspection=inspection, actor=actor)
 
     return _run_step(application=application, actor=actor, step=FilingFlow.site_inspection, work=work)
 
 
-def _form_panel(app, actor) -> None:
-    """Until random draws exist, the panel is the first three active experts not on the team."""
-    from django.contrib.auth.models import User
-
-    team = set(app.inspections.first().members.values_list("pk", flat=True))
-    members = set(app.organisation.members.values_list("pk", flat=True))
-    experts = (
-        User.objects.filter(groups__name="expert", is_active=True)
-        .exclude(pk__in=team | members)
-        .order_by("pk")[: settings.EXPERT_PANEL_SIZE]
-    )
-    if len(experts) < 3:
-        raise ValidationError(_("Not enough eligible experts to form a panel of three."))
-    panel = ExpertPanel.objects.create(application=app, pass_mark=settings.ASSESSMENT_PASS_MARK, formed_by=actor)
-    ExpertScore.objects.bulk_create(ExpertScore(panel=panel, expert=expert) for expert in experts)
+# Expert assessment (the chief draws the panel; each expert scores in parallel, blind)
 
 
-# Expert assessment (each expert in parallel, blind)
-
-
-def expert_score_submit(*, application, actor, total, comment: str = "") -> FilingApplication:
-    """An expert submits their score; after the last one the case goes to decision."""
+def expert_panel_draw(
+    *, application, actor, panel_size: int | None = None, seed: str | None = None
+) -> FilingApplication:
+    """Draw the expert panel at random; the rubric version and the result rule in force now apply to it."""
+    panel_size = panel_size or settings.EXPERT_PANEL_SIZE
+    if panel_size < 3:
+        raise ValidationError(_("An expert panel needs at least three experts."))
+    rubric = Rubric.objects.current()
+    if rubric is None:
+        raise ValidationError(_("No assessment rubric has been published yet."))
 
     def work(app):
-        score = ExpertScore.objects.select_for_update().get(panel=app.panels.first(), expert=actor)
-        score.total, score.comment, score.submitted_at = total, comment, timezone.now()
-        score.full_clean()
+        panel = ExpertPanel.objects.create(
+            application=app,
+            rubric=rubric,
+            pass_mark=settings.ASSESSMENT_PASS_MARK,
+            trim_from=settings.ASSESSMENT_TRIM_FROM,
+            disagreement_margin=settings.ASSESSMENT_DISAGREEMENT_MARGIN,
+            formed_by=actor,
+        )
+        draws.draw_make(
+            kind=Draw.Kind.PANEL,
+            application=app,
+            target=panel,
+            seat_roles=[DrawSeat.Role.EXPERT] * panel_size,
+            actor=actor,
+            seed=seed,
+        )
+        draws.panel_sync(panel)
+
+    return _run_step(application=application, actor=actor, step=FilingFlow.draw_panel, work=work)
+
+
+def expert_score_submit(
+    *, application, actor, points: dict, comments: dict | None = None, comment: str = ""
+) -> FilingApplication:
+    """An expert scores every rubric criterion (0-100); after the last expert the panel result is known."""
+    comments = comments or {}
+
+    def work(app):
+        panel = app.panels.select_related("rubric").first()
+        score = ExpertScore.objects.select_for_update().filter(panel=panel, expert=actor).first()
+        if score is None:
+            raise PermissionDenied(_("You are not on this expert panel."))
+        if score.submitted_at:
+            raise ValidationError(_("You have already submitted your scores."))
+        if draws.has_draws(panel):
+            seat = draws.active_seat(target=panel, user=actor)
+            if seat is None or seat.status != DrawSeat.Status.CONFIRMED:
+                raise ValidationError(_("Confirm your seat on the panel (no conflict of interest) before scoring."))
+        criteria = list(panel.rubric.criteria.all())
+        missing = [c.code for c in criteria if points.get(c.code) in (None, "")]
+        if missing:
+            raise ValidationError(_("Score every criterion (missing: %(items)s).") % {"items": ", ".join(missing)})
+        rows = [
+            CriterionScore(score=score, criterion=c, points=Decimal(points[c.code]), comment=comments.get(c.code, ""))
+            for c in criteria
+        ]
+        for row in rows:
+            row.full_clean(exclude=["score"])
+        CriterionScore.objects.bulk_create(rows)
+        score.total = weighted_total((row.points, row.criterion.weight) for row in rows)
+        score.comment, score.submitted_at = comment.strip(), timezone.now()
         score.save(update_fields=["total", "comment", "submitted_at"])
-        audit_record(actor=actor, action="assessment.scored", obj=app, data={"total": total})
-        panel = app.panels.first()
-        if panel.result() is not None:
-            transition(app, actor, "finish_assessment", data={"mean": panel.result()})
+        audit_record(actor=actor, action="assessment.scored", obj=app, data={"panel": panel.pk})
+        result = panel.aggregate()
+        if result is not None:
+            transition(
+                app,
+                actor,
+                "finish_assessment",
+                data={
+                    "result": result.mean,
+                    "spread": result.spread,
+                    "trimmed": result.trimmed,
+                    "disagreement": result.disagreement,
+                },
+            )
             documents.assessment_report(application=app, panel=panel, actor=actor)
 
     return _run_step(application=application, actor=actor, step=FilingFlow.score, work=work)
@@ -212,6 +312,9 @@ def application_decide(*, application, actor, decision: str, reasons: str = "") 
         else:
             raise ValidationError(_("Unknown decision."))
         documents.decision(application=app, actor=actor, decision=decision)
+        if decision in {APPROVE, REJECT}:
+            outcome = notify.APPROVED if decision == APPROVE else notify.REJECTED
+            notify.notify_application_decided(application=app, outcome=outcome)
 
     return _run_step(application=application, actor=actor, step=FilingFlow.decide, work=work)
 
@@ -258,6 +361,7 @@ def application_register(*, application, actor, today: date | None = None) -> Fi
         result["filing"] = _create_filing(app, actor, today)
         transition(app, actor, "register", data={"filing": result["filing"].number})
         documents.filing_certificate(filing=result["filing"], actor=actor)
+        notify.notify_application_decided(application=app, outcome=notify.FILED, filing_number=result["filing"].number)
 
     _run_step(application=application, actor=actor, step=FilingFlow.notice, work=work)
     return result["filing"]

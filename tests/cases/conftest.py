@@ -3,7 +3,7 @@ import random
 import pytest
 
 from cases.demo import OCCUPATIONS_SAMPLE
-from cases.models import Occupation
+from cases.models import ExpertProfile, Occupation
 from cases.services import occupations_import_csv
 from cases.simulation import complete_draft
 from tests.factories import UserFactory
@@ -28,7 +28,10 @@ def inspectors(db):
 
 @pytest.fixture
 def experts(db):
-    return [UserFactory(username=f"t-expert-{n}", roles=[roles.EXPERT]) for n in range(3)]
+    """Three experts whose field (occupation group 6) covers the draft's occupation, so draws can match them."""
+    people = [UserFactory(username=f"t-expert-{n}", roles=[roles.EXPERT]) for n in range(3)]
+    ExpertProfile.objects.bulk_create(ExpertProfile(user=user, fields=["6"]) for user in people)
+    return people
 
 
 @pytest.fixture

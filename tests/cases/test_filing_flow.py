@@ -7,15 +7,16 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from audits.models import AuditEvent
+from cases.models import DEFAULT_CHECKLIST, Attachment, Filing, GeneratedDocument
 from cases.models import ApplicationState as S
-from cases.models import Attachment, Filing, GeneratedDocument
 from cases.services import applications as apply
 from cases.services import steps
+from cases.simulation import seats_confirm_all, uniform_points
 from workflow.flows import FilingFlow
 from workflow.tasks import TaskUnavailable
 
 pytestmark = pytest.mark.django_db
-PASS_ALL = {code: ("pass", "") for code, _text in steps.DEFAULT_CHECKLIST}
+PASS_ALL = {code: ("pass", "") for code, _text in DEFAULT_CHECKLIST}
 
 
 def _open_steps(application):
@@ -29,18 +30,35 @@ def _to_accepted(draft, applicant, clerk):
     return steps.application_accept(application=draft, actor=clerk)
 
 
+def _plan(draft, chief):
+    """The chief draws the team; everyone drawn confirms."""
+    steps.inspection_plan(application=draft, actor=chief, planned_date=timezone.localdate())
+    seats_confirm_all(draft)
+    return draft.inspections.first()
+
+
 def _to_assessing(draft, applicant, clerk, chief, inspectors):
     _to_accepted(draft, applicant, clerk)
-    steps.inspection_plan(
-        application=draft, actor=chief, planned_date=timezone.localdate(), leader=inspectors[0], members=[inspectors[1]]
-    )
-    return steps.inspection_record(application=draft, actor=inspectors[0], results=PASS_ALL, conclusion="meets")
+    inspection = _plan(draft, chief)
+    return steps.inspection_record(application=draft, actor=inspection.leader, results=PASS_ALL, conclusion="meets")
+
+
+def _to_scoring(draft, applicant, clerk, chief, inspectors):
+    _to_assessing(draft, applicant, clerk, chief, inspectors)
+    steps.expert_panel_draw(application=draft, actor=chief)
+    seats_confirm_all(draft)
+    draft.refresh_from_db()
+    return draft
+
+
+def _score(application, expert, value):
+    return steps.expert_score_submit(application=application, actor=expert, points=uniform_points(application, value))
 
 
 def _to_deciding(draft, applicant, clerk, chief, inspectors, experts):
-    _to_assessing(draft, applicant, clerk, chief, inspectors)
+    _to_scoring(draft, applicant, clerk, chief, inspectors)
     for expert in experts:
-        steps.expert_score_submit(application=draft, actor=expert, total=75)
+        _score(draft, expert, 75)
     draft.refresh_from_db()
     return draft
 
@@ -127,22 +145,19 @@ def test_member_of_the_applicant_cannot_act(draft, applicant, clerk):
 def test_inspection_needs_two_inspectors(draft, applicant, clerk, chief, inspectors):
     _to_accepted(draft, applicant, clerk)
     with pytest.raises(ValidationError):
-        steps.inspection_plan(
-            application=draft, actor=chief, planned_date=timezone.localdate(), leader=inspectors[0], members=[]
-        )
+        steps.inspection_plan(application=draft, actor=chief, planned_date=timezone.localdate(), team_size=1)
 
 
 def test_only_the_team_leader_records_the_inspection(draft, applicant, clerk, chief, inspectors):
     _to_accepted(draft, applicant, clerk)
-    steps.inspection_plan(
-        application=draft, actor=chief, planned_date=timezone.localdate(), leader=inspectors[0], members=[inspectors[1]]
-    )
+    inspection = _plan(draft, chief)
+    member = inspection.members.exclude(pk=inspection.leader_id).get()
     with pytest.raises(TaskUnavailable):
-        steps.inspection_record(application=draft, actor=inspectors[1], results=PASS_ALL, conclusion="meets")
+        steps.inspection_record(application=draft, actor=member, results=PASS_ALL, conclusion="meets")
 
 
 def test_inspection_opens_one_scoring_task_per_expert(draft, applicant, clerk, chief, inspectors, experts):
-    application = _to_assessing(draft, applicant, clerk, chief, inspectors)
+    application = _to_scoring(draft, applicant, clerk, chief, inspectors)
     assert application.state == S.ASSESSING
     owners = Task.objects.filter(process_id=application.process_id, flow_task=FilingFlow.score).values_list(
         "owner_id", flat=True
@@ -151,14 +166,14 @@ def test_inspection_opens_one_scoring_task_per_expert(draft, applicant, clerk, c
 
 
 def test_scores_are_blind_until_the_last_expert_submits(draft, applicant, clerk, chief, inspectors, experts):
-    application = _to_assessing(draft, applicant, clerk, chief, inspectors)
-    steps.expert_score_submit(application=application, actor=experts[0], total=70)
-    steps.expert_score_submit(application=application, actor=experts[1], total=80)
+    application = _to_scoring(draft, applicant, clerk, chief, inspectors)
+    _score(application, experts[0], 70)
+    _score(application, experts[1], 80)
     panel = application.panels.first()
     assert panel.result() is None
     application.refresh_from_db()
     assert application.state == S.ASSESSING
-    steps.expert_score_submit(application=application, actor=experts[2], total=90)
+    _score(application, experts[2], 90)
     assert panel.result() == 80
     application.refresh_from_db()
     assert application.state == S.DECIDING and _open_steps(application) == ["decide"]

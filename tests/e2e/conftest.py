@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from audits.purge import flush_may_purge
 from cases.demo import DEMO_PASSWORD
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made from that
@@ -42,13 +41,6 @@ def pytest_runtest_makereport(item, call):
     # The page fixture reads this in its teardown to decide whether to keep a screenshot.
     setattr(item, f"rep_{report.when}", report)
     return report
-
-
-@pytest.fixture(autouse=True, scope="session")
-def _flush_may_purge_audit_trail():
-    # live_server tests end with `flush`, which the append-only audit trail refuses otherwise.
-    with flush_may_purge():
-        yield
 
 
 @pytest.fixture(scope="session")

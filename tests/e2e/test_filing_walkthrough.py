@@ -63,6 +63,12 @@ def _open_first_task(page, live_server, queue=False):
         _submit(page, "[data-testid=claim]")
 
 
+def _confirm_seat(page):
+    """Declare no conflict of interest and take the drawn seat."""
+    page.check("[data-testid=declaration]")
+    _submit(page, "[data-testid=confirm-seat]")
+
+
 def _complete(page):
     with page.expect_navigation():
         page.click("[data-testid=complete]")
@@ -89,20 +95,33 @@ def test_applicant_and_regulators_take_an_application_to_filed(page, live_server
     _complete(page)
     _logout(page, live_server)
 
+    # The chief draws the team at random; whoever is drawn first leads it.
     login(page, live_server, "demo-chief")
     _open_first_task(page, live_server, queue=True)
     page.fill("input[name=planned_date]", (timezone.localdate() + timedelta(days=3)).isoformat())
-    page.select_option("select[name=leader]", label="陈考察（demo-inspector）")
-    page.check("input[name=members] >> nth=1")
     _complete(page)
     _logout(page, live_server)
 
-    login(page, live_server, "demo-inspector")
+    inspection = application.inspections.get()
+    leader = inspection.leader.username
+    for member in inspection.members.exclude(pk=inspection.leader_id):
+        login(page, live_server, member.username)
+        page.goto(f"{live_server.url}/app/assignments/")
+        _confirm_seat(page)
+        _logout(page, live_server)
+
+    login(page, live_server, leader)
     _open_first_task(page, live_server)
-    for radio in page.query_selector_all("table.checklist input[type=radio][value=pass]"):
+    _confirm_seat(page)
+    for radio in page.query_selector_all(".checklist input[type=radio][value=pass]"):
         radio.check()
     page.check("input[name=conclusion][value=meets]")
     _complete(page)
+    _logout(page, live_server)
+
+    login(page, live_server, "demo-chief")
+    _open_first_task(page, live_server, queue=True)
+    _complete(page)  # draws the expert panel
     _logout(page, live_server)
 
     application.refresh_from_db()
@@ -110,7 +129,9 @@ def test_applicant_and_regulators_take_an_application_to_filed(page, live_server
     for username, total in zip(experts, ("78", "85", "90"), strict=True):
         login(page, live_server, username)
         _open_first_task(page, live_server)
-        page.fill("input[name=total]", total)
+        _confirm_seat(page)
+        for field in page.query_selector_all(".rubric input[name^=points_]"):
+            field.fill(total)
         _complete(page)
         _logout(page, live_server)
 

@@ -1,0 +1,51 @@
+"""Reads of the trail: case timelines and the auditors' search."""
+
+import datetime
+from collections.abc import Iterable
+
+from django.db import models
+from django.db.models import QuerySet
+
+from audits.export import start_of
+from audits.models import AuditEvent
+
+
+def timeline_for(
+    *,
+    obj: models.Model | None = None,
+    object_type: str | None = None,
+    object_ids: Iterable | None = None,
+    public_only: bool,
+) -> QuerySet[AuditEvent]:
+    """The events of one object (or several of one type) in time order, in one query.
+
+    public_only keeps the events meant for applicants (recorded with public=True).
+    """
+    if obj is not None:
+        object_type, object_ids = obj._meta.label_lower, [obj.pk]
+    if not object_type or object_ids is None:
+        raise ValueError("timeline_for() needs obj, or object_type and object_ids")
+    events = AuditEvent.objects.filter(object_type=object_type, object_id__in=[str(pk) for pk in object_ids])
+    if public_only:
+        events = events.filter(public=True)
+    return events.select_related("actor").order_by("at", "id")
+
+
+def audit_search(
+    *,
+    actor: str = "",
+    object_type: str = "",
+    object_id: str = "",
+    action: str = "",
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> QuerySet[AuditEvent]:
+    """Events matching every given filter, newest first; dates are local days, both inclusive."""
+    events = AuditEvent.objects.select_related("actor").order_by("-id")
+    exact = {"actor__username": actor, "object_type": object_type, "object_id": object_id, "action": action}
+    events = events.filter(**{field: value for field, value in exact.items() if value})
+    if date_from:
+        events = events.filter(at__gte=start_of(date_from))
+    if date_to:
+        events = events.filter(at__lt=start_of(date_to + datetime.timedelta(days=1)))
+    return events

@@ -1,0 +1,80 @@
+"""Object-level access to supervision records: each helper returns the object or raises Http404.
+
+Regulators with the read permission see every case; inspectors the cases they are on; a filed body
+only its own (and never the complaint behind a case). Another organisation's id is a 404.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from viewflow.workflow.models import Task
+
+from cases.models import Filing, RectificationOrder, SupervisionCampaign, SupervisionCase
+from workflow import roles
+from workflow.tasks import user_may_take
+
+READ_CASES = "cases.view_supervisioncase"
+SUPERVISE = "cases.supervise_filings"
+
+
+def require_perm(user, perm: str) -> None:
+    """Wrong role on a regulator page: 403 (anonymous users never get here, the views need a login)."""
+    if not user.has_perm(perm):
+        raise PermissionDenied
+
+
+def visible_cases(user) -> QuerySet[SupervisionCase]:
+    qs = SupervisionCase.objects.all()
+    if user.has_perm(READ_CASES):
+        return qs
+    if roles.has_role(user, roles.INSPECTOR):
+        return qs.filter(inspectors=user).distinct()
+    return qs.none()
+
+
+def access_case(user, pk) -> SupervisionCase:
+    return get_object_or_404(visible_cases(user).select_related("filing__organisation__district", "campaign"), pk=pk)
+
+
+def access_own_case(user, pk) -> SupervisionCase:
+    """A case about the user's own organisation (the filed body's view)."""
+    return get_object_or_404(
+        SupervisionCase.objects.select_related("filing__organisation__district").filter(
+            filing__organisation__members=user
+        ),
+        pk=pk,
+    )
+
+
+def access_own_order(user, case_pk, order_pk) -> RectificationOrder:
+    case = access_own_case(user, case_pk)
+    return get_object_or_404(RectificationOrder, pk=order_pk, case=case)
+
+
+def access_own_filing(user, pk) -> Filing:
+    return get_object_or_404(Filing.objects.select_related("organisation").filter(organisation__members=user), pk=pk)
+
+
+def access_filing(user, pk) -> Filing:
+    """A registry entry for the regulator's registry pages."""
+    require_perm(user, "cases.view_filing")
+    return get_object_or_404(Filing.objects.select_related("organisation__district"), pk=pk)
+
+
+def access_campaign(user, pk) -> SupervisionCampaign:
+    require_perm(user, "cases.view_supervisioncampaign")
+    return get_object_or_404(SupervisionCampaign, pk=pk)
+
+
+def access_task(user, task_pk) -> tuple[Task, SupervisionCase]:
+    """A supervision task the user holds or may claim; anything else is 404."""
+    task = get_object_or_404(
+        Task.objects.select_related("process__supervision_case__filing__organisation__district", "owner"), pk=task_pk
+    )
+    case = getattr(task.process, "supervision_case", None)
+    if case is None:
+        raise Http404
+    if task.owner_id == user.pk or user_may_take(user, task) or user.has_perm(READ_CASES):
+        return task, case
+    raise Http404

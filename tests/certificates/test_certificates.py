@@ -1,0 +1,99 @@
+"""Certificates after registration: the PDF with its QR link, the batch ZIP, revocation."""
+
+import csv
+import io
+import zipfile
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import TestCase
+from pypdf import PdfReader
+
+from cases.documents import document_verify, qr_png_data_uri
+from cases.models import CertificateExport, CertificateState, GeneratedDocument
+from cases.services import certificates as services
+from tests.certificates.conftest import good_rows, imported_batch, make_plan
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def registered(filing, applicant, reviewer):
+    batch = imported_batch(make_plan(filing, applicant), applicant, good_rows(3))
+    services.result_batch_submit(batch=batch, actor=applicant)
+    return services.result_batch_approve(batch=batch, actor=reviewer)
+
+
+def test_the_pdf_is_a4_landscape_chinese_with_the_verification_link(registered, applicant):
+    certificate = registered.certificates.order_by("number").first()
+    document = services.certificate_document(certificate=certificate, actor=applicant)
+    assert document.kind == GeneratedDocument.Kind.SKILL_CERTIFICATE and document_verify(document)
+    reader = PdfReader(document.file.open("rb"))
+    page = reader.pages[0]
+    assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (842, 595)
+    text = "".join(page.extract_text().split())  # letter-spaced titles come out with spaces
+    for expected in ("职业技能等级证书", certificate.holder_name, certificate.number, "四级/中级工", "焊工"):
+        assert expected in text
+    assert f"https://zs.example.cn/verify/c/{certificate.verify_token}/" in text
+    assert certificate.id_masked in text
+    # Rendered once, then served from storage.
+    assert services.certificate_document(certificate=certificate, actor=applicant) == document
+
+
+def test_the_qr_code_carries_the_public_verification_url(registered):
+    certificate = registered.certificates.first()
+    context = services.certificate_context(certificate)
+    assert context["verify_url"] == f"https://zs.example.cn/verify/c/{certificate.verify_token}/"
+    assert context["qr_data_uri"] == qr_png_data_uri(context["verify_url"])
+
+
+def test_the_batch_downloads_as_a_zip_of_pdfs_with_a_manifest(registered, applicant, monkeypatch):
+    monkeypatch.setattr(services, "EXPORT_PART_SIZE", 2)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        export = services.certificate_export_start(batch=registered, actor=applicant)
+    export.refresh_from_db()
+    assert export.status == CertificateExport.Status.DONE and export.done == export.total == 3
+    with zipfile.ZipFile(export.file.open("rb")) as bundle:
+        parts = sorted(n for n in bundle.namelist() if n.endswith(".pdf"))
+        assert parts == [f"{registered.number}-0001.pdf", f"{registered.number}-0002.pdf"]
+        pages = [PdfReader(io.BytesIO(bundle.read(name))).pages for name in parts]
+        assert [len(p) for p in pages] == [2, 1]
+        manifest = list(csv.reader(io.StringIO(bundle.read("manifest.csv").decode("utf-8-sig"))))
+    numbers = list(registered.certificates.order_by("number").values_list("number", flat=True))
+    assert [row[2] for row in manifest[1:]] == numbers
+    assert [(row[0], row[1]) for row in manifest[1:]] == [(parts[0], "1"), (parts[0], "2"), (parts[1], "1")]
+    for name, page, number, *_rest in manifest[1:]:
+        text = "".join(pages[parts.index(name)][int(page) - 1].extract_text().split())
+        assert number in text
+
+
+def test_revoked_certificates_are_left_out_of_the_zip_and_cannot_be_downloaded(registered, applicant):
+    certificate = registered.certificates.first()
+    services.certificate_revoke(certificate=certificate, actor=applicant, reason="冒名顶替")
+    with pytest.raises(ValidationError):
+        services.certificate_document(certificate=certificate, actor=applicant)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        export = services.certificate_export_start(batch=registered, actor=applicant)
+    export.refresh_from_db()
+    assert export.total == 2
+
+
+def test_the_body_and_the_regulator_may_revoke_with_a_reason(registered, applicant, reviewer):
+    first, second = registered.certificates.order_by("number")[:2]
+    services.certificate_revoke(certificate=first, actor=applicant, reason="考试作弊")
+    services.certificate_revoke(certificate=second, actor=reviewer, reason="机构违规")
+    first.refresh_from_db()
+    assert first.status == CertificateState.REVOKED and first.revocation_reason == "考试作弊"
+    assert first.revoked_by == applicant
+    with pytest.raises(ValidationError, match="already been revoked"):
+        services.certificate_revoke(certificate=first, actor=reviewer, reason="again")
+
+
+def test_revocation_needs_a_reason_and_the_right_person(registered, other_body, approver):
+    certificate = registered.certificates.first()
+    _organisation, stranger = other_body
+    for actor in (stranger, approver):
+        with pytest.raises(PermissionDenied):
+            services.certificate_revoke(certificate=certificate, actor=actor, reason="x")
+    with pytest.raises(ValidationError):
+        services.certificate_revoke(certificate=certificate, actor=registered.created_by, reason="  ")

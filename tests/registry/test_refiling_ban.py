@@ -1,0 +1,55 @@
+"""A revoked body may not file again for two years: the application's pre-submission check says so."""
+
+import random
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from cases.models import ApplicationState
+from cases.services import applications, registry
+from cases.simulation import complete_draft
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def revoked(filing, supervisor):
+    return registry.filing_revoke(filing=filing, actor=supervisor, reason="出具虚假证书")
+
+
+def test_a_banned_organisation_cannot_submit_and_is_told_until_when(revoked, applicant, organisation, occupations):
+    draft = complete_draft(
+        applicant=applicant, organisation=organisation, occupation=occupations[0], rng=random.Random(5)
+    )
+    draft.refresh_from_db()
+    problems = applications.application_problems(draft)
+    assert len(problems) == 1 and revoked.number in problems[0] and revoked.banned_until.isoformat() in problems[0]
+    with pytest.raises(ValidationError):
+        applications.application_submit(application=draft, actor=applicant)
+    draft.refresh_from_db()
+    assert draft.state == ApplicationState.DRAFT
+
+
+def test_the_ban_shows_on_the_draft_page(client, revoked, applicant, organisation):
+    draft = applications.application_create(organisation=organisation, actor=applicant)
+    client.force_login(applicant)
+    page = client.get(reverse("applications:detail", args=[draft.pk])).content.decode()
+    assert revoked.number in page and revoked.banned_until.isoformat() in page
+
+
+def test_the_ban_ends_after_two_years(revoked, organisation):
+    from cases.selectors import refiling_ban_of
+
+    assert refiling_ban_of(organisation=organisation, today=revoked.banned_until - timedelta(days=1)) == revoked
+    assert refiling_ban_of(organisation=organisation, today=revoked.banned_until) is None
+
+
+def test_suspension_is_no_ban(filing, supervisor, applicant, organisation, occupations):
+    registry.filing_suspend(filing=filing, actor=supervisor, reason="暂停")
+    draft = complete_draft(
+        applicant=applicant, organisation=organisation, occupation=occupations[0], rng=random.Random(6)
+    )
+    draft.refresh_from_db()
+    assert applications.application_problems(draft) == []

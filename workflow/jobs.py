@@ -1,0 +1,171 @@
+"""Background jobs of the workflow app (Celery tasks), how they are queued, and what happens when they fail.
+
+With REDIS_URL set the jobs go through Redis to the workers (`celery -A config worker`) and the
+periodic ones are sent by `celery -A config beat` (config/celery.py has the schedule). Without it
+(the embedded default) they run eagerly in the caller, and `runserver` starts a small in-process
+scheduler for the periodic ones (`start_embedded_scheduler`).
+
+Every job is idempotent, so a retry or a second delivery does no harm. A job that raises is
+retried with exponential backoff; after the last retry (or, eagerly, at once) the failure is
+stored as a JobFailure, which the admin lists and can queue again.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+import traceback as tb
+
+from celery import Task as CeleryTask
+from django.conf import settings
+from django.db import connections
+
+from config.celery import app
+
+logger = logging.getLogger(__name__)
+
+
+def backoff(retries: int) -> int:
+    """Seconds before retry number `retries` + 1: 10, 20, 40 ... up to JOB_RETRY_BACKOFF_MAX, with jitter."""
+    delay = min(settings.JOB_RETRY_BACKOFF_MAX, 10 * 2**retries)
+    return int(delay * random.uniform(0.8, 1.0))  # noqa: S311 (spreading retries, not security)
+
+
+def record_failure(*, job: str, args, kwargs, error: BaseException, task_id: str = "", attempts: int = 1, queued=True):
+    """Store a failed job for the admin; never raises (it runs where an exception has nowhere to go)."""
+    from workflow.models import JobFailure
+
+    try:
+        return JobFailure.objects.create(
+            job=job,
+            task_id=task_id or "",
+            args=list(args or []),
+            kwargs=dict(kwargs or {}),
+            error=f"{type(error).__name__}: {error}"[:5000],
+            traceback="".join(tb.format_exception(error))[-20000:],
+            attempts=attempts,
+            queued=queued,
+        )
+    except Exception:  # the database itself may be what failed; the log is the last resort
+        logger.exception("Could not record the failure of job %s%s", job, tuple(args or ()))
+        return None
+
+
+class RecordedJob(CeleryTask):
+    """Retries with backoff, and records the final failure instead of losing it."""
+
+    max_retries = 5
+
+    def __call__(self, *args, **kwargs):
+        try:
+            return super().__call__(*args, **kwargs)
+        except Exception as error:
+            request = self.request
+            if request.called_directly:
+                raise  # a plain function call: the caller handles it
+            if request.is_eager:
+                # Nobody waits for a backoff in eager mode, and with task_eager_propagates Celery calls no
+                # on_failure: record it here, once.
+                record_failure(job=self.name, args=args, kwargs=kwargs, error=error, task_id=request.id or "")
+                raise
+            if request.retries >= self.max_retries:
+                raise  # on_failure records it
+            raise self.retry(exc=error, countdown=backoff(request.retries)) from error
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        if self.request.is_eager:
+            return  # recorded by __call__
+        logger.error("Job %s[%s] failed for good: %r", self.name, task_id, exc)
+        record_failure(
+            job=self.name, args=args, kwargs=kwargs, error=exc, task_id=task_id, attempts=self.request.retries + 1
+        )
+
+
+def enqueue(job, *args) -> None:
+    """Queue a job (run it, in eager mode); a job the broker refuses is recorded, not lost.
+
+    Meant for transaction.on_commit: it never raises, so a failed e-mail cannot turn a committed
+    change into an error page.
+    """
+    try:
+        job.apply_async(args=args)
+    except Exception as error:
+        if app.conf.task_always_eager:
+            logger.warning("Job %s%s failed eagerly (recorded): %r", job.name, args, error)
+        else:  # not in the broker: nothing else knows about it
+            logger.exception("Could not queue job %s%s", job.name, args)
+            record_failure(job=job.name, args=args, kwargs={}, error=error, queued=False)
+
+
+# The jobs
+
+
+@app.task(base=RecordedJob, name="workflow.send_notification_email", ignore_result=True)
+def send_notification_email(notification_id: int) -> bool:
+    """E-mail one notification (once: a sent one is skipped)."""
+    from workflow.notifications import send_notification_email as send
+
+    return send(notification_id)
+
+
+@app.task(base=RecordedJob, name="workflow.sla_sweep")
+def sla_sweep(today: str | None = None) -> dict:
+    """The periodic SLA sweep: reminders, overdue marks, escalations (each once)."""
+    from datetime import date
+
+    from workflow.deadlines import sla_sweep as sweep
+
+    result = sweep(today=date.fromisoformat(today) if today else None)
+    return {name: len(getattr(result, name)) for name in ("backfilled", "warned", "overdue", "escalated")}
+
+
+@app.task(base=RecordedJob, name="workflow.fire_timers")
+def fire_timers() -> int:
+    """Fire viewflow's due flow.Timer tasks (the open edition has no Celery task of its own)."""
+    from viewflow.workflow.timers import fire_due_timers
+
+    return fire_due_timers()
+
+
+PERIODIC_JOBS = {
+    # name: (job, seconds between runs)
+    "sla-sweep": ("workflow.sla_sweep", "SLA_SWEEP_INTERVAL"),
+    "workflow-timers": ("workflow.fire_timers", "WORKFLOW_TIMERS_INTERVAL"),
+}
+
+
+# The embedded scheduler (no broker, no beat)
+
+_scheduler: threading.Thread | None = None
+
+
+def start_embedded_scheduler() -> bool:
+    """In the embedded set-up, run the periodic jobs from a daemon thread of the web process.
+
+    Started by WorkflowConfig.ready() in runserver's serving process when there is no broker.
+    Production runs `celery beat` instead. Returns whether a scheduler was started.
+    """
+    global _scheduler
+    if _scheduler is not None or not settings.EMBEDDED_SCHEDULER or not app.conf.task_always_eager:
+        return False
+
+    def loop():
+        time.sleep(settings.EMBEDDED_SCHEDULER_DELAY)
+        due = {name: 0.0 for name in PERIODIC_JOBS}
+        while True:
+            now = time.monotonic()
+            for name, (job_name, interval_setting) in PERIODIC_JOBS.items():
+                if now >= due[name]:
+                    due[name] = now + getattr(settings, interval_setting)
+                    try:
+                        enqueue(app.tasks[job_name])
+                    finally:
+                        connections.close_all()
+            time.sleep(5)
+
+    _scheduler = threading.Thread(target=loop, name="embedded-scheduler", daemon=True)
+    _scheduler.start()
+    logger.info("Embedded scheduler started: periodic jobs run in this process (no REDIS_URL).")
+    return True
