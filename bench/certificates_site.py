@@ -7,3 +7,6 @@ from config.settings import *  # noqa: F403
 ROOT_URLCONF = "certificates_urls"
 # The load generator fetches pages, not their static files: skip collectstatic and its manifest.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+# Persistent database connections, as production runs (PostgreSQL with conn_max_age): on SQLite a new
+# connection per request costs more than the look-up itself.
+DATABASES["default"]["CONN_MAX_AGE"] = 60  # noqa: F405

@@ -11,10 +11,10 @@ from django.views.decorators.http import require_POST
 
 from audits.selectors import timeline_for
 from cases import supervision_forms as forms
-from cases.models import Filing, RectificationEvidence, RectificationOrder, SupervisionCase
+from cases.models import Filing, RectificationEvidence, RectificationOrder
 from cases.services import supervision
 from cases.services.supervision import ReportLine
-from cases.supervision_access import access_own_case, access_own_filing, access_own_order
+from cases.supervision_access import access_own_case, access_own_filing, access_own_order, own_cases
 from cases.supervision_views import case_documents, error_text, send_file
 from workflow import roles
 
@@ -40,12 +40,7 @@ def overview(request):
         .prefetch_related("scope__occupation", "annual_reports")
         .order_by("-valid_from")
     )
-    cases = list(
-        SupervisionCase.objects.filter(filing__organisation__members=request.user)
-        .select_related("filing")
-        .prefetch_related("orders")
-        .order_by("-opened_at")
-    )
+    cases = list(own_cases(request.user).select_related("filing").prefetch_related("orders").order_by("-opened_at"))
     pending = [
         (case, order)
         for case in cases

@@ -73,11 +73,12 @@ def select(seed: str, eligible: list[int], seats: int) -> list[int]:
     return ranking(seed, eligible)[:seats]
 
 
-def digest(*, kind: str, seed: str, seats_wanted: int, pool, eligible, excluded, selected) -> str:
+def digest(*, kind: str, seed: str, seats_wanted: int, criteria, pool, eligible, excluded, selected) -> str:
     """SHA-256 of a draw's inputs and result in canonical JSON (what the audit trail records)."""
     record = {
         "algorithm": ALGORITHM,
         "kind": str(kind),
+        "criteria": criteria,
         "seed": seed,
         "seats_wanted": seats_wanted,
         "pool": list(pool),
@@ -275,6 +276,7 @@ def replay(draw: Draw) -> Replay:
         kind=draw.kind,
         seed=draw.seed,
         seats_wanted=draw.seats_wanted,
+        criteria=draw.criteria,
         pool=draw.pool,
         eligible=draw.eligible,
         excluded=draw.excluded,

@@ -4,8 +4,8 @@ from django import forms
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from stdnum.cn import ric
 
+from cases.identity import normalise_id_number, resident_id_problem
 from cases.models import (
     Attachment,
     EvaluationMethod,
@@ -74,8 +74,8 @@ class RosterMemberForm(forms.ModelForm):
         self.fields["occupation"].queryset = Occupation.objects.filter(active=True)
 
     def clean_id_number(self):
-        value = self.cleaned_data["id_number"].strip().upper()
-        if not ric.is_valid(value):
+        value = normalise_id_number(self.cleaned_data["id_number"])
+        if resident_id_problem(value) is not None:
             raise ValidationError(_("Not a valid resident ID number (18 characters with a correct check digit)."))
         return value
 

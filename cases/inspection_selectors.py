@@ -232,9 +232,5 @@ def pool_rows(*, kind: str) -> list[dict]:
     return [{"user": u, "profile": profiles.get(u.pk), "relations": list(u.declared_relations.all())} for u in users]
 
 
-def vacant_seats(seats) -> list[DrawSeat]:
-    return [s for s in seats if not s.is_active and not s.replacements]
-
-
 def open_seat(seat: DrawSeat) -> bool:
     return draw_services.seat_target_open(seat)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from viewflow.workflow.models import Task
 
 from cases import access, draws
 from cases import inspection_forms as forms
@@ -19,6 +20,8 @@ from cases.models import ChecklistTemplate, Draw, DrawSeat, InspectionPhoto, Rub
 from cases.services import draws as draw_services
 from cases.services import inspections as inspection_services
 from workflow import roles
+from workflow.flows import FilingFlow
+from workflow.tasks import OPEN
 
 
 def _next_url(request, default: str) -> str:
@@ -153,11 +156,6 @@ def inspection_page(request, pk):
 
 
 def _open_leader_task(application):
-    from viewflow.workflow.models import Task
-
-    from workflow.flows import FilingFlow
-    from workflow.tasks import OPEN
-
     return Task.objects.filter(
         process_id=application.process_id, flow_task=FilingFlow.site_inspection, status__in=OPEN
     ).first()

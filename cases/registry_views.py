@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -92,7 +93,10 @@ def registry_change(request, pk, action):
     reason = form.cleaned_data["reason"]
     try:
         if action == "scope_reinstate":
-            scope = get_object_or_404(filing.scope, pk=request.POST.get("scope"))
+            scope_id = request.POST.get("scope", "")
+            if not scope_id.isdigit():
+                raise Http404
+            scope = get_object_or_404(filing.scope, pk=scope_id)
             registry.filing_scope_reinstate(scope=scope, actor=request.user, reason=reason)
             done = _("The occupation's suspension has been lifted.")
         elif action in REGISTRY_ACTIONS:

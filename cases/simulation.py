@@ -45,7 +45,7 @@ def _id_number(rng: random.Random) -> str:
         + f"{rng.randint(1960, 2000)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}"
         + f"{rng.randint(0, 999):03d}"
     )
-    return body + ric.calc_check_digit(body)
+    return body + ric.calc_check_digit(body + "0")  # stdnum expects the check position present
 
 
 @dataclass

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from viewflow.workflow.models import Task
 
-from cases.models import Filing, RectificationOrder, SupervisionCampaign, SupervisionCase
+from cases.models import CaseState, Filing, RectificationOrder, SupervisionCampaign, SupervisionCase
 from workflow import roles
 from workflow.tasks import user_may_take
 
@@ -37,14 +37,22 @@ def access_case(user, pk) -> SupervisionCase:
     return get_object_or_404(visible_cases(user).select_related("filing__organisation__district", "campaign"), pk=pk)
 
 
+def own_cases(user) -> QuerySet[SupervisionCase]:
+    """The cases about the user's own organisation that the body may know of.
+
+    Inspections may be unannounced: a case shows once the inspection has taken place (findings
+    recorded); a case closed without inspection (a complaint without grounds) never shows.
+    """
+    return (
+        SupervisionCase.objects.filter(filing__organisation__members=user)
+        .exclude(state__in=[CaseState.OPENED, CaseState.INSPECTING])
+        .exclude(outcome=SupervisionCase.Outcome.DISMISSED)
+    )
+
+
 def access_own_case(user, pk) -> SupervisionCase:
     """A case about the user's own organisation (the filed body's view)."""
-    return get_object_or_404(
-        SupervisionCase.objects.select_related("filing__organisation__district").filter(
-            filing__organisation__members=user
-        ),
-        pk=pk,
-    )
+    return get_object_or_404(own_cases(user).select_related("filing__organisation__district"), pk=pk)
 
 
 def access_own_order(user, case_pk, order_pk) -> RectificationOrder:

@@ -1,12 +1,14 @@
 """Celery application. Without REDIS_URL jobs run eagerly in-process (settings); with it they go through Redis.
 
 Workers: `celery -A config worker -l INFO`; the periodic jobs: `celery -A config beat -l INFO` (one beat
-for the whole installation). The schedule is below; its intervals are settings.
+for the whole installation). The schedule is below; without a broker, `runserver` runs the same schedule
+from a thread of its own (workflow.jobs.start_embedded_scheduler).
 """
 
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -21,7 +23,8 @@ def _periodic_jobs(sender, **kwargs):
     from django.conf import settings
 
     sender.conf.beat_schedule = {
-        # Idempotent: a run that overlaps the previous one, or a second beat, does no harm.
+        # All idempotent: a run that overlaps the previous one, or a second beat, does no harm.
         "sla-sweep": {"task": "workflow.sla_sweep", "schedule": float(settings.SLA_SWEEP_INTERVAL)},
         "workflow-timers": {"task": "workflow.fire_timers", "schedule": float(settings.WORKFLOW_TIMERS_INTERVAL)},
+        "supervision-sweep": {"task": "cases.supervision_sweep", "schedule": crontab(hour=1, minute=30)},
     }

@@ -5,10 +5,9 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Site
 
-from cases import body_views, certificate_views, registry_views, supervision_views
 from audits.site import AuditApp
+from cases import body_views, certificate_views, inspection_views, registry_views, supervision_views
 from cases import views as case_views
-from cases import inspection_views
 from cases.inspection_site import AssignmentsApp, DrawsApp
 from config.areas import AreaApplication
 from workflow import roles

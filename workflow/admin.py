@@ -97,12 +97,11 @@ class JobFailureAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Queue the selected jobs again"), permissions=["change"])
     def retry(self, request, queryset):
-        from config.celery import app
-        from workflow.jobs import enqueue
+        from workflow.jobs import enqueue, registered_job
 
         done = 0
         for failure in queryset.filter(resolved_at__isnull=True):
-            task = app.tasks.get(failure.job)
+            task = registered_job(failure.job)
             if task is None:
                 self.message_user(request, _("Unknown job %(job)s.") % {"job": failure.job}, messages.ERROR)
                 continue

@@ -19,6 +19,7 @@ import time
 import traceback as tb
 
 from celery import Task as CeleryTask
+from celery.schedules import maybe_schedule
 from django.conf import settings
 from django.db import connections
 
@@ -129,23 +130,42 @@ def fire_timers() -> int:
     return fire_due_timers()
 
 
-PERIODIC_JOBS = {
-    # name: (job, seconds between runs)
-    "sla-sweep": ("workflow.sla_sweep", "SLA_SWEEP_INTERVAL"),
-    "workflow-timers": ("workflow.fire_timers", "WORKFLOW_TIMERS_INTERVAL"),
-}
-
-
 # The embedded scheduler (no broker, no beat)
 
 _scheduler: threading.Thread | None = None
 
 
-def start_embedded_scheduler() -> bool:
-    """In the embedded set-up, run the periodic jobs from a daemon thread of the web process.
+def registered_job(name: str):
+    """The job of that name, importing every app's jobs first (a web process has not, a worker has)."""
+    app.loader.import_default_modules()
+    return app.tasks.get(name)
 
-    Started by WorkflowConfig.ready() in runserver's serving process when there is no broker.
-    Production runs `celery beat` instead. Returns whether a scheduler was started.
+
+def run_due_periodic_jobs(last_run: dict) -> list[str]:
+    """Run (eagerly) each job of the beat schedule that is due, given when each last ran; returns their names.
+
+    A job not in `last_run` has never run and is due. `last_run` is updated in place.
+    """
+    ran = []
+    for name, entry in app.conf.beat_schedule.items():
+        if name in last_run and not maybe_schedule(entry["schedule"], app=app).is_due(last_run[name]).is_due:
+            continue
+        last_run[name] = app.now()
+        job = registered_job(entry["task"])
+        if job is None:
+            logger.warning("Periodic job %s is not registered; skipped", entry["task"])
+            continue
+        enqueue(job)
+        ran.append(name)
+    return ran
+
+
+def start_embedded_scheduler() -> bool:
+    """In the embedded set-up, run the beat schedule from a daemon thread of the web process.
+
+    Started by WorkflowConfig.ready() in runserver's serving process when there is no broker: every
+    periodic job runs once shortly after the start, then on its schedule. Production runs `celery beat`
+    instead. Returns whether a scheduler was started.
     """
     global _scheduler
     if _scheduler is not None or not settings.EMBEDDED_SCHEDULER or not app.conf.task_always_eager:
@@ -153,16 +173,12 @@ def start_embedded_scheduler() -> bool:
 
     def loop():
         time.sleep(settings.EMBEDDED_SCHEDULER_DELAY)
-        due = {name: 0.0 for name in PERIODIC_JOBS}
+        last_run = {}
         while True:
-            now = time.monotonic()
-            for name, (job_name, interval_setting) in PERIODIC_JOBS.items():
-                if now >= due[name]:
-                    due[name] = now + getattr(settings, interval_setting)
-                    try:
-                        enqueue(app.tasks[job_name])
-                    finally:
-                        connections.close_all()
+            try:
+                run_due_periodic_jobs(last_run)
+            finally:
+                connections.close_all()
             time.sleep(5)
 
     _scheduler = threading.Thread(target=loop, name="embedded-scheduler", daemon=True)

@@ -8,7 +8,15 @@ from viewflow.workflow.models import Task
 
 from audits.services import audit_record
 from cases import draws
-from cases.models import ApplicationState, DeclaredRelation, Draw, DrawSeat, ExpertScore, SiteInspection
+from cases.models import (
+    ApplicationState,
+    DeclaredRelation,
+    Draw,
+    DrawSeat,
+    ExpertPanel,
+    ExpertScore,
+    SiteInspection,
+)
 from workflow import roles
 from workflow.tasks import OPEN, task_reassign
 
@@ -56,6 +64,7 @@ def draw_make(
             kind=kind,
             seed=seed,
             seats_wanted=wanted,
+            criteria=evaluation.criteria,
             pool=evaluation.pool,
             eligible=evaluation.eligible,
             excluded=excluded,
@@ -114,6 +123,13 @@ def panel_sync(panel) -> None:
 
 
 def _locked_seat(seat) -> DrawSeat:
+    """The seat, locked after its team or panel: changes to one team or panel happen one at a time, so two
+    declines at once cannot draw the same replacement."""
+    draw = Draw.objects.only("inspection_id", "panel_id").get(seats=seat)
+    if draw.inspection_id:
+        SiteInspection.objects.select_for_update().values_list("pk", flat=True).get(pk=draw.inspection_id)
+    else:
+        ExpertPanel.objects.select_for_update().values_list("pk", flat=True).get(pk=draw.panel_id)
     return DrawSeat.objects.select_for_update().select_related("draw__application__organisation").get(pk=seat.pk)
 
 

@@ -217,3 +217,19 @@ def test_five_expert_panel_report_drops_extremes_and_flags_disagreement(
         assert expected in text, expected
     for expert in _experts(panel):
         assert (expert.get_full_name() or expert.username) in text
+
+
+def test_only_the_chief_draws_the_panel_and_only_once_the_report_is_signed(
+    accepted, chief, clerk, inspector_pool, expert_pool
+):
+    with pytest.raises(TaskUnavailable):
+        steps.expert_panel_draw(application=accepted, actor=chief)  # the inspection has not even been planned
+    inspection = plan(accepted, chief)
+    seats_confirm_all(accepted)
+    with pytest.raises(TaskUnavailable):
+        steps.expert_panel_draw(application=accepted, actor=chief)  # not signed yet
+    sign(accepted, inspection)
+    with pytest.raises(TaskUnavailable):
+        steps.expert_panel_draw(application=accepted, actor=clerk)
+    steps.expert_panel_draw(application=accepted, actor=chief)
+    assert accepted.panels.get().scores.count() == 3

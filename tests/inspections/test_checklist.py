@@ -223,3 +223,20 @@ def test_leader_saves_then_signs_from_the_task_page(client, accepted, chief, ins
     data = {f"result_C0{n}": "pass" for n in range(2, 6)} | {"conclusion": "meets", "action": "complete"}
     assert client.post(f"/app/tasks/{task.pk}/", data).status_code == 302
     assert SiteInspection.objects.get(pk=inspection.pk).conclusion == C.MEETS
+
+
+def test_admin_pages_for_pools_checklists_and_rubrics(admin_client, inspector_pool, organisation):
+    for name in ("inspectorprofile", "expertprofile", "declaredrelation", "checklisttemplate", "rubric", "draw"):
+        assert admin_client.get(f"/admin/cases/{name}/").status_code == 200, name
+    v1 = ChecklistTemplate.objects.get(version=1)
+    assert admin_client.get(f"/admin/cases/checklisttemplate/{v1.pk}/change/").status_code == 200  # view only
+    user = inspector_pool[0]
+    user.inspector_profile.delete()
+    response = admin_client.post(
+        "/admin/cases/inspectorprofile/add/",
+        {"user": user.pk, "employer_name": "某技师学院", "fields": "6, 4-01，6-18-02-04", "active": "on", "note": ""},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert user.__class__.objects.get(pk=user.pk).inspector_profile.fields == ["6", "4-01", "6-18-02-04"]
+    bad = admin_client.post("/admin/cases/inspectorprofile/add/", {"user": inspector_pool[1].pk, "fields": "welding"})
+    assert bad.status_code == 200

@@ -21,6 +21,7 @@ from cases.services import applications as apply
 from cases.services import steps
 from cases.services.draws import seat_confirm, seat_decline, seat_redraw, seat_release
 from cases.simulation import complete_draft, seats_confirm_all
+from tests.factories import UserFactory
 from tests.inspections.fixtures import make_experts, make_inspectors, plan, sign
 from workflow import roles
 from workflow.flows import FilingFlow
@@ -322,18 +323,13 @@ def test_report_cannot_be_signed_while_a_member_has_not_confirmed(accepted, chie
         sign(accepted, inspection)
 
 
-def test_a_confirmed_seat_of_a_signed_inspection_cannot_be_declined(accepted, chief, inspector_pool, experts_for_panel):
+def test_a_confirmed_seat_of_a_signed_inspection_cannot_be_declined(accepted, chief, inspector_pool):
     inspection = plan(accepted, chief)
     seats_confirm_all(accepted)
     sign(accepted, inspection)
     seat = DrawSeat.objects.filter(draw__kind=Draw.Kind.TEAM).first()
     with pytest.raises(ValidationError):
         seat_decline(seat=seat, actor=seat.user, reason="late")
-
-
-@pytest.fixture
-def experts_for_panel(db):
-    return make_experts(3)
 
 
 def test_expert_decline_moves_the_scoring_task_to_the_replacement(accepted, chief, inspector_pool):
@@ -395,3 +391,29 @@ def test_drawn_inspector_confirms_from_my_draws(client, accepted, chief, inspect
     assert seat.status == DrawSeat.Status.CONFIRMED
     other = DrawSeat.objects.get(role=DrawSeat.Role.LEADER)
     assert client.post(f"/app/assignments/seats/{other.pk}/confirm/", {"declaration": "on"}).status_code == 404
+
+
+def test_draw_pages_render_for_the_chief_and_the_auditor(client, accepted, chief, auditor, inspector_pool):
+    UserFactory(username="t-no-profile", roles=[roles.INSPECTOR])  # in the pool without a profile yet
+    plan(accepted, chief)
+    member = DrawSeat.objects.get(role=DrawSeat.Role.MEMBER)
+    seat_decline(seat=member, actor=member.user, reason="出差")
+    redraw = Draw.objects.get(replaces=member)
+    urls = [
+        "/app/draws/",
+        "/app/draws/?kind=inspection_team&q=京技",
+        f"/app/draws/{redraw.pk}/?replay=1",
+        "/app/draws/pools/inspectors/",
+        "/app/draws/pools/experts/",
+        "/app/draws/standards/",
+        f"/app/applications/{accepted.pk}/",
+        f"/app/applications/{accepted.pk}/inspection/",
+    ]
+    assert client.get("/app/draws/").status_code == 302  # anonymous: to the login page
+    for user in (chief, auditor):
+        client.force_login(user)
+        for url in urls:
+            assert client.get(url).status_code == 200, (user, url)
+    client.force_login(member.user)
+    assert client.get("/app/assignments/").status_code == 200
+    assert client.get("/app/draws/").status_code == 403

@@ -203,3 +203,14 @@ def _more_inspectors(count):
     from workflow import roles
 
     return [UserFactory(username=f"t-more-inspector-{n}", roles=[roles.INSPECTOR]) for n in range(count)]
+
+
+def test_closing_a_draft_or_by_the_wrong_role_is_refused(registry_of_five, supervisor, inspectors, clerk):
+    campaign = _campaign(supervisor, inspectors)
+    with pytest.raises(ValidationError):
+        supervision.campaign_close(campaign=campaign, actor=supervisor, summary="x")
+    supervision.campaign_draw(campaign=campaign, actor=supervisor)
+    with pytest.raises(PermissionDenied):
+        supervision.campaign_close(campaign=campaign, actor=clerk, summary="x")
+    campaign.refresh_from_db()
+    assert campaign.state == "drawn"

@@ -76,3 +76,12 @@ def test_the_command_reports_what_it_did(occupations, capsys):
     make_filing(occupations=occupations, valid_from=today - timedelta(days=400))
     call_command("supervision_sweep", "--today", today.isoformat())
     assert "1" in capsys.readouterr().out
+
+
+def test_the_celery_job_runs_the_sweep(occupations):
+    from cases.jobs import supervision_sweep as job
+
+    today = timezone.localdate()
+    make_filing(occupations=occupations, valid_from=today - timedelta(days=400))
+    counts = job.apply(kwargs={"today": today.isoformat()}).get()
+    assert counts["inactive"] == 1 and set(counts) == {"expired", "lapsed", "late_reports", "anomalies", "inactive"}

@@ -280,3 +280,12 @@ def test_annual_report_page(client, applicant, organisation, occupations, superv
     overview = client.get(reverse("registry:reports"), {"year": year}).content.decode()
     assert filing.number in overview
     assert client.get(reverse("registry:report", args=[report.pk])).status_code == 200
+
+
+def test_the_body_learns_of_a_case_only_after_the_inspection(client, case, supervisor, inspectors, applicant):
+    client.force_login(applicant)
+    assert case.number not in client.get(reverse("body:index")).content.decode()
+    assert client.get(reverse("body:case", args=[case.pk])).status_code == 404
+    steps.to_findings(case, supervisor, inspectors)
+    assert case.number in client.get(reverse("body:index")).content.decode()
+    assert client.get(reverse("body:case", args=[case.pk])).status_code == 200

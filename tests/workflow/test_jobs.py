@@ -1,15 +1,21 @@
 """Background jobs: retried with growing backoff, a final failure recorded for the admin, never lost."""
 
+from datetime import timedelta
+
 import pytest
 from celery.exceptions import Retry
 from django.contrib.auth.models import User
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 from kombu.exceptions import OperationalError
+from viewflow.workflow.models import Task
 
+from cases.services import applications as apply
 from config.celery import app
 from workflow import jobs, notifications
-from workflow.models import JobFailure, Notification, NotificationKind
+from workflow.flows import FilingFlow
+from workflow.models import JobFailure, Notification, NotificationKind, TaskDeadline
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +24,17 @@ pytestmark = pytest.mark.django_db
 def notification(applicant):
     [created] = notifications.notify(recipients=[applicant], kind=NotificationKind.APPLICATION_ACCEPTED, event_key="j")
     return created
+
+
+@pytest.fixture
+def review_overdue(draft, applicant):
+    """A review task well past its due date."""
+    apply.application_submit(application=draft, actor=applicant)
+    draft.refresh_from_db()
+    task = Task.objects.get(process_id=draft.process_id, flow_task=FilingFlow.review)
+    past = timezone.localdate() - timedelta(days=30)
+    TaskDeadline.objects.filter(task=task).update(started_on=past - timedelta(days=7), due_on=past)
+    return task
 
 
 @pytest.fixture
@@ -95,7 +112,15 @@ def test_periodic_jobs_are_scheduled_for_beat(settings):
     assert schedule["sla-sweep"]["task"] == "workflow.sla_sweep"
     assert schedule["sla-sweep"]["schedule"] == settings.SLA_SWEEP_INTERVAL
     assert schedule["workflow-timers"]["task"] == "workflow.fire_timers"
-    assert {"workflow.sla_sweep", "workflow.fire_timers", "workflow.send_notification_email"} <= set(app.tasks)
+    assert all(jobs.registered_job(entry["task"]) for entry in schedule.values())  # beat sends nothing unknown
+    assert "workflow.send_notification_email" in app.tasks
+
+
+def test_the_embedded_scheduler_runs_each_job_once_then_when_due(review_overdue, chief):
+    last_run = {}
+    assert set(jobs.run_due_periodic_jobs(last_run)) == set(app.conf.beat_schedule)
+    assert Notification.objects.filter(recipient=chief, kind=NotificationKind.TASK_ESCALATED).exists()
+    assert jobs.run_due_periodic_jobs(last_run) == []  # none is due again a moment later
 
 
 def test_the_timer_job_fires_due_viewflow_timers():
