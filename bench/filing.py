@@ -12,9 +12,9 @@ django_with_fresh_database()
 
 from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.db import connection  # noqa: E402
 
 from cases.models import Occupation  # noqa: E402
 from cases.services import applications as apply  # noqa: E402
@@ -25,7 +25,9 @@ COUNT = 20
 
 def simulate(count: int, seed: int) -> float:
     started = time.perf_counter()
-    call_command("simulate_filings", count=count, seed=seed, stdout=open("/dev/null", "w"), stderr=open("/dev/null", "w"))
+    call_command(
+        "simulate_filings", count=count, seed=seed, stdout=open("/dev/null", "w"), stderr=open("/dev/null", "w")
+    )
     return count / (time.perf_counter() - started)
 
 
@@ -34,8 +36,13 @@ def audit_disabled():
     """Replace every imported audit_record with a no-op, to measure what recording costs."""
     import audits.services
 
-    targets = ["audits.services.audit_record", "cases.services.applications.audit_record",
-               "cases.services.steps.audit_record", "workflow.tasks.audit_record", "cases.views.audit_record"]
+    targets = [
+        "audits.services.audit_record",
+        "cases.services.applications.audit_record",
+        "cases.services.steps.audit_record",
+        "workflow.tasks.audit_record",
+        "cases.views.audit_record",
+    ]
     patches = [mock.patch(target, lambda **kwargs: None) for target in targets]
     for patch in patches:
         patch.start()
@@ -72,8 +79,10 @@ def main() -> None:
     with audit_disabled():
         without_audit = simulate(COUNT, seed=3)
     overhead = (without_audit / with_audit - 1) * 100
-    print(f"simulate_filings: {with_audit:.2f} applications/s with the audit trail, "
-          f"{without_audit:.2f}/s without it (recording costs {overhead:.1f}% of the time)")
+    print(
+        f"simulate_filings: {with_audit:.2f} applications/s with the audit trail, "
+        f"{without_audit:.2f}/s without it (recording costs {overhead:.1f}% of the time)"
+    )
     clerk = User.objects.get(username="demo-clerk")
     queued = 0
     for size in (25, 100):

@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
 
 from audits.services import audit_record
+from cases.identity import id_number_hash, mask_id_number, normalise_id_number, resident_id_problem
 from cases.models import (
     BatchState,
     Candidate,
@@ -41,13 +42,7 @@ from cases.models import (
     ResultImport,
     SkillLevel,
 )
-from cases.services.certificates import (
-    certifiable_scope_row,
-    id_number_hash,
-    mask_id_number,
-    normalise_id_number,
-    resident_id_problem,
-)
+from cases.services.certificates import certifiable_scope_row
 
 logger = logging.getLogger(__name__)
 

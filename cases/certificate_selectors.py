@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from cases.identity import id_number_hash, normalise_id_number, resident_id_problem
 from cases.models import (
     Certificate,
     CertificateState,
@@ -20,7 +21,6 @@ from cases.models import (
     SkillLevel,
 )
 from cases.models.certificates import HIGH_SKILLED_LEVELS
-from cases.services.certificates import id_number_hash, normalise_id_number, resident_id_problem
 from workflow.batch_flow import ResultBatchFlow
 
 # Review tasks

@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from viewflow.workflow.models import Task
 
 from cases.services import applications as apply
@@ -95,7 +95,10 @@ def test_the_applicants_hear_of_a_rejection(draft, applicant, clerk):
     steps.application_reject_ineligible(application=draft, actor=clerk, reasons="不属于备案范围")
     decided = Notification.objects.get(recipient=applicant)
     assert (decided.kind, decided.data["outcome"]) == (K.APPLICATION_DECIDED, notifications.REJECTED)
-    assert "rejected" in notifications.notification_text(decided)
+    with translation.override("en"):
+        assert "has been rejected" in notifications.notification_text(decided)
+    with translation.override("zh-hans"):
+        assert "未通过" in notifications.notification_text(decided)
 
 
 def test_the_same_event_notifies_once(applicant, draft):
