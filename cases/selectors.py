@@ -44,7 +44,7 @@ def directory_search(
     occupation: str = "",
     status: str = "",
 ) -> QuerySet[Filing]:
-    """Filed bodies for the public directory, newest number first, with their scope prefetched.
+    """Filed bodies for the public directory, newest first, with their scope prefetched.
 
     q matches the organisation's name (part of it), its credit code or the filing number (exactly).
     Unknown filter values match nothing rather than everything.
@@ -64,7 +64,9 @@ def directory_search(
         qs = qs.filter(pk__in=FilingScope.objects.filter(occupation_id=occupation_id).values("filing_id"))
     if status:
         qs = qs.filter(_status_filter(status, today)) if status in S.values else qs.none()
-    return qs.prefetch_related(_scope_prefetch()).order_by("-number")
+    # Newest registration first. By primary key rather than number: the same order (numbers grow with
+    # registration), and SQLite can walk the key backwards and stop at the page instead of sorting.
+    return qs.prefetch_related(_scope_prefetch()).order_by("-pk")
 
 
 def directory_facets() -> dict:

@@ -49,7 +49,11 @@ def application_create(request):
     if not roles.has_role(request.user, roles.APPLICANT):
         raise PermissionDenied
     organisation = access.access_own_organisation(request.user)
-    application = services.application_create(organisation=organisation, actor=request.user)
+    try:
+        application = services.application_create(organisation=organisation, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("applications:index")
     messages.success(
         request, _("Draft %(number)s created. Fill in each section, then submit.") % {"number": application}
     )

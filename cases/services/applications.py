@@ -42,7 +42,10 @@ def transition(application, actor, method: str, *, public: bool = True, data=Non
 
 @transaction.atomic
 def application_create(*, organisation, actor) -> FilingApplication:
-    """Open a new draft for the actor's organisation."""
+    """Open a new draft for the actor's organisation (refused during a re-filing ban)."""
+    ban = refiling_ban_of(organisation=organisation, today=timezone.localdate())
+    if ban is not None:
+        raise ValidationError(_ban_message(ban))
     application = FilingApplication.objects.create(
         number=next_number(name="application", pattern_setting="APPLICATION_NUMBER_PATTERN"),
         organisation=organisation,
@@ -120,18 +123,19 @@ def attachment_add(*, application, actor, kind: str, uploaded) -> Attachment:
     return attachment
 
 
+def _ban_message(ban) -> str:
+    return _(
+        "Re-filing ban: the filing %(number)s of this organisation was revoked on %(revoked)s; "
+        "a new application can be submitted from %(until)s."
+    ) % {"number": ban.number, "revoked": ban.status_changed_on, "until": ban.banned_until}
+
+
 def application_problems(application: FilingApplication) -> list[str]:
     """Every missing or invalid item, named, that blocks submission (pre-submission check)."""
     problems = []
     ban = refiling_ban_of(organisation=application.organisation, today=timezone.localdate())
     if ban is not None:  # a revoked body may not file again for two years
-        problems.append(
-            _(
-                "Re-filing ban: the filing %(number)s of this organisation was revoked on %(revoked)s; "
-                "a new application can be submitted from %(until)s."
-            )
-            % {"number": ban.number, "revoked": ban.status_changed_on, "until": ban.banned_until}
-        )
+        problems.append(_ban_message(ban))
     scope = list(application.scope_items.select_related("occupation"))
     roster = list(application.roster.all())
     if not scope:

@@ -24,6 +24,12 @@ from django.utils.translation import gettext as _
 
 from audits.services import audit_record
 from cases.documents import document_create, qr_png_data_uri, render_pdf
+from cases.identity import (  # noqa: F401 (re-exported: certificate code refers to them here)
+    id_number_hash,
+    mask_id_number,
+    normalise_id_number,
+    resident_id_problem,
+)
 from cases.models import (
     AssessmentPlan,
     BatchState,

@@ -2,6 +2,7 @@ import random
 from datetime import date, timedelta
 
 import pytest
+from django.utils import translation
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 from django.utils import timezone
@@ -135,3 +136,11 @@ def other_body(db):
     user = UserFactory(username="t-other-applicant", roles=[roles.APPLICANT])
     organisation = OrganisationFactory(name="其他评价机构", members=[user])
     return organisation, user
+
+
+@pytest.fixture(autouse=True)
+def _english_messages(settings):
+    """These tests assert the English wording of messages; the zh_Hans wording is checked elsewhere."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

@@ -21,7 +21,8 @@ PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
-def phone(request, browser, live_server, django_db_serialized_rollback):
+def phone(request, browser, live_server, django_db_serialized_rollback, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"  # the live server runs in this process: photos land here
     context = browser.new_context(
         viewport=PHONE,
         device_scale_factor=2,

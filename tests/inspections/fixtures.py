@@ -18,12 +18,12 @@ from workflow import roles
 
 
 @pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
+def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture(autouse=True)
-def _english():
+def english_messages():
     """Messages raised by services are compared in English (the msgids), whatever the catalogues say."""
     with translation.override("en"):
         yield

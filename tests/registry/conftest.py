@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from cases.demo import OCCUPATIONS_SAMPLE
 from cases.models import Occupation
@@ -21,3 +22,11 @@ def occupations(db):
 def filing(organisation, occupations):
     """The `organisation` fixture's body (the `applicant` fixture is its member), filed for welder and electrician."""
     return make_filing(organisation=organisation, occupations=occupations)
+
+
+@pytest.fixture(autouse=True)
+def _english_messages(settings):
+    """These tests assert the English wording of messages; the zh_Hans wording is checked elsewhere."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

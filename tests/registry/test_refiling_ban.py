@@ -19,10 +19,17 @@ def revoked(filing, supervisor):
     return registry.filing_revoke(filing=filing, actor=supervisor, reason="出具虚假证书")
 
 
-def test_a_banned_organisation_cannot_submit_and_is_told_until_when(revoked, applicant, organisation, occupations):
+def test_a_banned_organisation_cannot_open_a_new_application(revoked, applicant, organisation):
+    with pytest.raises(ValidationError) as error:
+        applications.application_create(organisation=organisation, actor=applicant)
+    assert revoked.banned_until.isoformat() in " ".join(error.value.messages)
+
+
+def test_a_draft_begun_before_revocation_cannot_be_submitted(filing, supervisor, applicant, organisation, occupations):
     draft = complete_draft(
         applicant=applicant, organisation=organisation, occupation=occupations[0], rng=random.Random(5)
     )
+    revoked = registry.filing_revoke(filing=filing, actor=supervisor, reason="出具虚假证书")
     draft.refresh_from_db()
     problems = applications.application_problems(draft)
     assert len(problems) == 1 and revoked.number in problems[0] and revoked.banned_until.isoformat() in problems[0]
@@ -32,8 +39,9 @@ def test_a_banned_organisation_cannot_submit_and_is_told_until_when(revoked, app
     assert draft.state == ApplicationState.DRAFT
 
 
-def test_the_ban_shows_on_the_draft_page(client, revoked, applicant, organisation):
+def test_the_ban_shows_on_the_draft_page(client, filing, supervisor, applicant, organisation):
     draft = applications.application_create(organisation=organisation, actor=applicant)
+    revoked = registry.filing_revoke(filing=filing, actor=supervisor, reason="出具虚假证书")
     client.force_login(applicant)
     page = client.get(reverse("applications:detail", args=[draft.pk])).content.decode()
     assert revoked.number in page and revoked.banned_until.isoformat() in page

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from audits.models import AuditEvent
 from cases.models import Filing, FilingStatusChange
@@ -36,7 +36,7 @@ def test_suspending_a_body_records_history_with_reason_and_audit(filing, supervi
 
 def test_suspending_a_suspended_body_says_since_when(filing, supervisor):
     registry.filing_suspend(filing=filing, actor=supervisor, reason="一")
-    with pytest.raises(ValidationError, match="already suspended|已"):
+    with translation.override("en"), pytest.raises(ValidationError, match="already suspended"):
         registry.filing_suspend(filing=filing, actor=supervisor, reason="二")
     assert FilingStatusChange.objects.count() == 1
 
@@ -59,7 +59,7 @@ def test_wrong_role_cannot_change_the_registry(filing, clerk, applicant):
 
 
 def test_reinstating_lifts_a_suspension_and_only_a_suspension(filing, supervisor):
-    with pytest.raises(ValidationError, match="not suspended|未"):
+    with translation.override("en"), pytest.raises(ValidationError, match="not suspended"):
         registry.filing_reinstate(filing=filing, actor=supervisor, reason="x")
     registry.filing_suspend(filing=filing, actor=supervisor, reason="问题")
     registry.filing_reinstate(filing=filing, actor=supervisor, reason="整改到位")

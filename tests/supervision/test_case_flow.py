@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 from viewflow.workflow.models import Task
 
 from audits.models import AuditEvent
@@ -282,7 +282,7 @@ def test_lapse_after_the_deadline_sends_the_case_to_verification(case, superviso
     order.refresh_from_db()
     assert (case.state, order.status) == (C.VERIFYING, "lapsed")
     assert _open_steps(case) == ["verify"]
-    with pytest.raises(ValidationError, match="deadline|期限"):
+    with translation.override("en"), pytest.raises(ValidationError, match="deadline"):
         supervision.rectification_verify(case=case, actor=supervisor, decision="accept")
 
 
@@ -353,9 +353,9 @@ def test_revoking_bans_re_filing_for_two_years(case, supervisor, inspectors, fil
 def test_a_sanction_on_an_already_revoked_body_gives_a_clear_message(case, supervisor, inspectors, filing):
     steps.to_sanctioning(case, supervisor, inspectors)
     registry.filing_revoke(filing=filing, actor=supervisor, reason="另案撤销")
-    with pytest.raises(ValidationError) as error:
+    with translation.override("en"), pytest.raises(ValidationError) as error:
         supervision.case_sanction(case=case, actor=supervisor, measure="suspend_body", reasons="多项违规")
-    assert "revoked" in error.value.messages[0] or "撤销" in error.value.messages[0]
+    assert "already revoked" in error.value.messages[0]
     case.refresh_from_db()
     assert case.state == C.SANCTIONING and not hasattr(case, "sanction_decision")
     # The way out: close without a further sanction, saying why.
