@@ -2,10 +2,9 @@ import random
 from datetime import date, timedelta
 
 import pytest
-from django.utils import translation
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
-from django.utils import timezone
+from django.utils import timezone, translation
 from stdnum.cn import ric
 
 from cases.demo import OCCUPATIONS_SAMPLE
