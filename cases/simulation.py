@@ -2,7 +2,6 @@
 
 import random
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,6 +13,7 @@ from cases.models import (
     District,
     DrawSeat,
     EvaluationStandard,
+    FilingApplication,
     Occupation,
     Organisation,
     RosterMember,
@@ -141,10 +141,10 @@ def run_to_end(*, application, applicant, staff: Staff, experts, fate: str, outc
     for expert in experts(application):
         steps.expert_score_submit(application=application, actor=expert, points=uniform_points(application, 80))
     steps.application_decide(application=application, actor=staff.approver, decision="approve")
-    application.refresh_from_db()
-    steps.application_register(
-        application=application, actor=staff.approver, today=(today or application.notice_ends) + timedelta(0)
-    )
+    # A simulation cannot wait out the public notice: it is shortened to end today, so the body is
+    # registered today and may certify at once (registering "in the future" would leave it inactive).
+    FilingApplication.objects.filter(pk=application.pk).update(notice_ends=today or timezone.localdate())
+    steps.application_register(application=application, actor=staff.approver, today=today)
     outcome.filed += 1
 
 
