@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
@@ -53,6 +54,7 @@ from cases.services import registry
 from cases.uploads import check_upload
 from workflow import roles
 from workflow.calendar import add_working_days
+from workflow.notifications import notify_rectification_ordered
 from workflow.services import open_task_for
 from workflow.supervision_flow import SupervisionFlow
 from workflow.tasks import task_complete
@@ -577,7 +579,15 @@ def _issue_order(case: SupervisionCase, actor, items: list[str], working_days: i
         case, actor, "order_rectification", data={"round": order.round, "deadline": order.deadline, "items": items}
     )
     rectification_notice(case=case, order=order, actor=actor)
+    notify_rectification_ordered(order=order, url=_body_case_url(case))
     return order
+
+
+def _body_case_url(case: SupervisionCase) -> str:
+    try:
+        return reverse("body:case", args=[case.pk])
+    except NoReverseMatch:
+        return ""
 
 
 def case_decide(

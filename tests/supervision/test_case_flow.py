@@ -195,6 +195,15 @@ def test_rectification_order_has_items_a_working_day_deadline_and_a_notice(case,
     assert _open_steps(case) == ["respond"]
 
 
+def test_rectification_order_notifies_the_bodys_members_once(case, supervisor, inspectors, applicant):
+    from workflow.models import Notification
+
+    case = steps.to_rectifying(case, supervisor, inspectors, days=10)
+    notes = Notification.objects.filter(recipient=applicant, kind="rectification_ordered")
+    assert notes.count() == 1
+    assert f"/cases/{case.pk}/" in notes.get().url
+
+
 @pytest.mark.parametrize("items, days", [([], 10), (["补充考评员"], 0), (["补充考评员"], 61), (["补充考评员"], None)])
 def test_rectification_order_needs_items_and_a_sensible_period(case, supervisor, inspectors, items, days):
     steps.to_findings(case, supervisor, inspectors)
