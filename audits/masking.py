@@ -3,8 +3,9 @@
 import re
 
 # An 18-character resident identity card number (居民身份证号码): 17 digits and a check
-# character. Digits on either side mean it is part of a longer number, not an ID.
-_RESIDENT_ID = re.compile(r"(?<!\d)(\d{3})\d{11}(\d{3}[\dXx])(?!\d)")
+# character. Latin letters or digits on either side mean it is part of a longer token (a longer
+# number, or a SHA-256 hex digest that happens to hold 18 digits in a row), not an ID.
+_RESIDENT_ID = re.compile(r"(?<![0-9A-Za-z])(\d{3})\d{11}(\d{3}[\dXx])(?![0-9A-Za-z])")
 
 
 def mask_id_number(text: str) -> str:
