@@ -9,36 +9,17 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cases.models.inspections import VersionedQuerySet
+from cases.models.inspections import VersionedStandard
 
 TWO_PLACES = Decimal("0.01")
 
 
-class Rubric(models.Model):
+class Rubric(VersionedStandard):
     """One version of the assessment rubric (评分标准); criteria weights add up to 100."""
 
-    version = models.PositiveIntegerField(_("version"), unique=True)
-    title = models.CharField(_("title"), max_length=200)
-    note = models.TextField(_("what changed"), blank=True)
-    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-
-    objects = VersionedQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-version"]
+    class Meta(VersionedStandard.Meta):
         verbose_name = _("assessment rubric")
         verbose_name_plural = _("assessment rubrics")
-
-    def __str__(self):
-        return f"v{self.version} {self.title}"
-
-    @property
-    def is_published(self) -> bool:
-        return self.published_at is not None
 
     def publication_problems(self) -> list[str]:
         criteria = list(self.criteria.all())

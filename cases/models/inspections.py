@@ -29,8 +29,8 @@ class VersionedQuerySet(models.QuerySet):
         return self.published().order_by("-version").first()
 
 
-class ChecklistTemplate(models.Model):
-    """One version of the site-inspection checklist (现场考察表). Published versions never change."""
+class VersionedStandard(models.Model):
+    """A numbered version of a standard (checklist, rubric); published versions never change."""
 
     version = models.PositiveIntegerField(_("version"), unique=True)
     title = models.CharField(_("title"), max_length=200)
@@ -44,9 +44,8 @@ class ChecklistTemplate(models.Model):
     objects = VersionedQuerySet.as_manager()
 
     class Meta:
+        abstract = True
         ordering = ["-version"]
-        verbose_name = _("checklist template")
-        verbose_name_plural = _("checklist templates")
 
     def __str__(self):
         return f"v{self.version} {self.title}"
@@ -54,6 +53,14 @@ class ChecklistTemplate(models.Model):
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
+
+
+class ChecklistTemplate(VersionedStandard):
+    """One version of the site-inspection checklist (现场考察表). Published versions never change."""
+
+    class Meta(VersionedStandard.Meta):
+        verbose_name = _("checklist template")
+        verbose_name_plural = _("checklist templates")
 
     def publication_problems(self) -> list[str]:
         items = list(self.items.all())
