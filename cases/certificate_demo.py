@@ -61,7 +61,7 @@ def file_body(*, user: User, organisation: Organisation, scope, rng: random.Rand
     draft = complete_draft(applicant=user, organisation=organisation, occupation=occupations[0][0], rng=rng)
     first = draft.scope_items.get()
     first.levels = occupations[0][1]
-    apply.scope_item_save(application=draft, actor=user, item=first)
+    apply.child_save(application=draft, actor=user, child=first)
     for occupation, levels in occupations[1:]:
         item = ScopeItem(
             occupation=occupation,
@@ -70,11 +70,11 @@ def file_body(*, user: User, organisation: Organisation, scope, rng: random.Rand
             standard=EvaluationStandard.NATIONAL,
             yearly_capacity=300,
         )
-        apply.scope_item_save(application=draft, actor=user, item=item)
+        apply.child_save(application=draft, actor=user, child=item)
         examiner = RosterMember(
             role=RosterMember.Role.EXAMINER, name=person_name(rng), id_number=resident_id(rng), occupation=occupation
         )
-        apply.roster_member_save(application=draft, actor=user, member=examiner)
+        apply.child_save(application=draft, actor=user, child=examiner)
     return register_in_registry(application=draft)
 
 

@@ -105,13 +105,13 @@ def complete_draft(*, applicant, organisation, occupation: Occupation, rng: rand
         standard=EvaluationStandard.NATIONAL,
         yearly_capacity=100,
     )
-    apply.scope_item_save(application=application, actor=applicant, item=item)
+    apply.child_save(application=application, actor=applicant, child=item)
     apply.application_update(application=application, actor=applicant, target_populations=["own_staff"])
     for role, occ in ((RosterMember.Role.EXAMINER, occupation), (RosterMember.Role.SUPERVISOR, None)):
         member = RosterMember(role=role, name="模拟人员", id_number=_id_number(rng), occupation=occ)
-        apply.roster_member_save(application=application, actor=applicant, member=member)
-    apply.venue_save(
-        application=application, actor=applicant, venue=Venue(address="北京市模拟路1号", area_sqm=200, workstations=20)
+        apply.child_save(application=application, actor=applicant, child=member)
+    apply.child_save(
+        application=application, actor=applicant, child=Venue(address="北京市模拟路1号", area_sqm=200, workstations=20)
     )
     for kind in Attachment.REQUIRED:
         upload = SimpleUploadedFile(f"{kind}.pdf", TINY_PDF, content_type="application/pdf")

@@ -127,43 +127,32 @@ def _saved_or_rerender(request, application, form_name, form, save):
     return render_case(request, application, **{form_name: form})
 
 
-@require_POST
-def scope_add(request, pk):
+def _child_add(request, pk, form_name, form_class, form_kwargs=lambda application: {}):
+    """Add a scope row, roster member or venue; an invalid form comes back with what was typed."""
     application = _own_editable(request, pk)
-    form = forms.ScopeItemForm(request.POST, application=application)
+    form = form_class(request.POST, **form_kwargs(application))
     return _saved_or_rerender(
         request,
         application,
-        "scope_form",
+        form_name,
         form,
-        lambda f: services.scope_item_save(application=application, actor=request.user, item=f.save(commit=False)),
+        lambda f: services.child_save(application=application, actor=request.user, child=f.save(commit=False)),
     )
+
+
+@require_POST
+def scope_add(request, pk):
+    return _child_add(request, pk, "scope_form", forms.ScopeItemForm, form_kwargs=lambda app: {"application": app})
 
 
 @require_POST
 def roster_add(request, pk):
-    application = _own_editable(request, pk)
-    form = forms.RosterMemberForm(request.POST)
-    return _saved_or_rerender(
-        request,
-        application,
-        "roster_form",
-        form,
-        lambda f: services.roster_member_save(application=application, actor=request.user, member=f.save(commit=False)),
-    )
+    return _child_add(request, pk, "roster_form", forms.RosterMemberForm)
 
 
 @require_POST
 def venue_add(request, pk):
-    application = _own_editable(request, pk)
-    form = forms.VenueForm(request.POST)
-    return _saved_or_rerender(
-        request,
-        application,
-        "venue_form",
-        form,
-        lambda f: services.venue_save(application=application, actor=request.user, venue=f.save(commit=False)),
-    )
+    return _child_add(request, pk, "venue_form", forms.VenueForm)
 
 
 @require_POST

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from audits.services import audit_record
 from cases.models import ApplicationState as S
-from cases.models import Attachment, FilingApplication, RosterMember, ScopeItem, SkillLevel, Venue
+from cases.models import Attachment, FilingApplication, RosterMember, ScopeItem, SkillLevel
 from cases.selectors import refiling_ban_of
 from cases.services.numbering import next_number
 from cases.uploads import check_upload
@@ -64,13 +64,13 @@ def application_update(*, application, actor, target_populations: list[str]) -> 
 
 
 @transaction.atomic
-def scope_item_save(*, application, actor, item: ScopeItem) -> ScopeItem:
-    """Add or change one scope row; levels must exist for the occupation."""
+def child_save(*, application, actor, child):
+    """Add or change a scope row, roster member or venue of an editable application, fully validated."""
     _editable(application)
-    item.application = application
-    item.full_clean()
-    item.save()
-    return item
+    child.application = application
+    child.full_clean()
+    child.save()
+    return child
 
 
 @transaction.atomic
@@ -78,24 +78,6 @@ def child_delete(*, application, actor, child) -> None:
     """Remove a scope row, roster member, venue or attachment from an editable application."""
     _editable(application)
     child.delete()
-
-
-@transaction.atomic
-def roster_member_save(*, application, actor, member: RosterMember) -> RosterMember:
-    _editable(application)
-    member.application = application
-    member.full_clean()
-    member.save()
-    return member
-
-
-@transaction.atomic
-def venue_save(*, application, actor, venue: Venue) -> Venue:
-    _editable(application)
-    venue.application = application
-    venue.full_clean()
-    venue.save()
-    return venue
 
 
 @transaction.atomic
