@@ -64,7 +64,7 @@ def _rss_mb() -> float:
 def _filed_body():
     from django.contrib.auth.models import User
 
-    from cases.certificate_demo import file_demo_bodies
+    from cases.certificates.demo import file_demo_bodies
 
     file_demo_bodies()
     user = User.objects.get(username="demo-applicant")
@@ -74,8 +74,8 @@ def _filed_body():
 def _plan(filing, user, level, size):
     from django.utils import timezone
 
+    from cases.certificates import services
     from cases.models import RosterMember
-    from cases.services import certificates as services
 
     scope = filing.scope.select_related("occupation").get(occupation__code="6-18-02-04")
     application = filing.application
@@ -97,7 +97,7 @@ def _write_results(path: Path, plan, rows: int, seed: int) -> None:
 
     from stdnum.cn import ric
 
-    from cases.certificate_demo import person_name
+    from cases.certificates.demo import person_name
 
     rng = random.Random(seed)
     with path.open("w", encoding="utf-8") as out:
@@ -119,7 +119,7 @@ def _import(batch, user, path: Path):
     from django.core.files import File
     from django.test import override_settings
 
-    from cases.services import certificates as services
+    from cases.certificates import services
 
     with path.open("rb") as handle, override_settings(BACKGROUND_JOBS="inline"):
         job = services.result_import_start(batch=batch, actor=user, uploaded=File(handle, name=path.name))
@@ -133,7 +133,7 @@ def child_import(rows: int, workdir: Path) -> None:
     """Run in a fresh process: import `rows` rows, print seconds and the peak RSS growth."""
     from django.contrib.auth.models import User
 
-    from cases.services import certificates as services
+    from cases.certificates import services
 
     user = User.objects.get(username="demo-applicant")
     filing = user.organisations.get().filings.get()
@@ -151,8 +151,8 @@ def child_import(rows: int, workdir: Path) -> None:
 def measure_in_process(args, workdir: Path) -> tuple[list[tuple[str, str]], list[str]]:
     from django.contrib.auth.models import User
 
+    from cases.certificates import services
     from cases.models import Certificate
-    from cases.services import certificates as services
 
     filing, user = _filed_body()
     reviewer = User.objects.get(username="demo-supervisor")

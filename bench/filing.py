@@ -16,9 +16,9 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from cases.applications import services as apply  # noqa: E402
+from cases.applications.simulation import complete_draft, new_applicant  # noqa: E402
 from cases.models import Occupation  # noqa: E402
-from cases.services import applications as apply  # noqa: E402
-from cases.simulation import complete_draft, new_applicant  # noqa: E402
 
 COUNT = 20
 
@@ -38,10 +38,10 @@ def audit_disabled():
 
     targets = [
         "audits.services.audit_record",
-        "cases.services.applications.audit_record",
-        "cases.services.steps.audit_record",
+        "cases.applications.services.audit_record",
+        "cases.applications.steps_services.audit_record",
         "workflow.tasks.audit_record",
-        "cases.views.audit_record",
+        "cases.applications.views.audit_record",
     ]
     patches = [mock.patch(target, lambda **kwargs: None) for target in targets]
     for patch in patches:

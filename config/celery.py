@@ -14,8 +14,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("filing")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks()  # <app>/tasks.py
-app.autodiscover_tasks(related_name="jobs")  # <app>/jobs.py (workflow.tasks is not about Celery)
+# The jobs of each package that has some, as <package>/jobs.py (workflow.tasks is not about Celery).
+app.autodiscover_tasks(["workflow", "cases.certificates", "cases.supervision"], related_name="jobs")
 
 
 @app.on_after_configure.connect

@@ -6,9 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Site
 
 from audits.site import AuditApp
-from cases import body_views, certificate_views, inspection_views, registry_views, supervision_views
-from cases import views as case_views
-from cases.inspection_site import AssignmentsApp, DrawsApp
+from cases.applications import views as case_views
+from cases.certificates import views as certificate_views
+from cases.draws.urls import AssignmentsApp, DrawsApp
+from cases.inspections import views as inspection_views
+from cases.registry import views as registry_views
+from cases.supervision import body_views
+from cases.supervision import views as supervision_views
 from config.areas import AreaApplication
 from workflow import roles
 from workflow import views as workflow_views

@@ -9,7 +9,7 @@ from django.db.models import Count, F, Q, QuerySet
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from workflow.flows import FilingFlow
+from workflow.flows.filing import FilingFlow
 
 STEPS = [
     FilingFlow.review,

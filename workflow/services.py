@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from workflow.flows import FilingFlow
+from workflow.flows.filing import FilingFlow
 from workflow.tasks import OPEN, TaskUnavailable, task_claim, user_may_take
 
 

@@ -16,15 +16,15 @@ from django.views.generic import TemplateView
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from cases.access import visible_applications
-from cases.forms import ObjectionForm, ReassignForm, ResolveObjectionForm
+from cases.applications.access import visible_applications
+from cases.applications.forms import ObjectionForm, ReassignForm, ResolveObjectionForm
+from cases.applications.steps import STEPS
+from cases.applications.steps_services import objection_record, objection_resolve
 from cases.models import District
-from cases.services.steps import objection_record, objection_resolve
 from workflow import notifications, roles, selectors
 from workflow.deadlines import attach_due_status, warning_window_end
 from workflow.forms import NotificationSettingsForm
 from workflow.models import Notification, NotificationSettings
-from workflow.steps import STEPS
 from workflow.tasks import TaskUnavailable, task_claim, task_reassign, task_release, user_may_take
 
 

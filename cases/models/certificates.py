@@ -5,7 +5,7 @@ Candidate per person, imported from a file by a ResultImport job), the bureau re
 approval, registers it: one Certificate per passed candidate, numbered without gaps per body, year and level.
 
 Resident ID numbers are never stored in clear: `id_hash` (an HMAC of the normalised number, see
-cases.identity.id_number_hash) matches a person across batches and certificates, and
+cases.common.identity.id_number_hash) matches a person across batches and certificates, and
 `id_masked` (110***********1234) is what pages and documents show.
 """
 

@@ -121,7 +121,7 @@ class DeclaredRelation(models.Model):
 class Draw(models.Model):
     """One random draw of an inspection team or an expert panel, with everything needed to replay it.
 
-    The selection is a pure function of `seed`, `eligible` and `seats_wanted` (cases.draws.select),
+    The selection is a pure function of `seed`, `eligible` and `seats_wanted` (cases.draws.engine.select),
     and `digest` is the SHA-256 of those inputs with the exclusions and the result.
     """
 

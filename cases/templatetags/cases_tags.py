@@ -1,8 +1,8 @@
 from django import template
 
 from audits.masking import mask_id_number
+from cases.applications.steps import step_title as _step_title
 from cases.models import EvaluationMethod, SkillLevel, TargetPopulation
-from workflow.steps import step_title as _step_title
 
 register = template.Library()
 

@@ -9,15 +9,15 @@ from django.core.exceptions import ValidationError
 from pypdf import PdfReader
 from viewflow.workflow.models import Task
 
-from cases import inspection_selectors
+from cases.applications import steps_services as steps
+from cases.applications.simulation import seats_confirm_all
+from cases.draws.services import seat_decline
+from cases.inspections import selectors as inspection_selectors
 from cases.models import ApplicationState as S
 from cases.models import CriterionScore, DrawSeat, GeneratedDocument, Rubric, RubricCriterion
 from cases.models.assessments import aggregate_totals, weighted_total
-from cases.services import steps
-from cases.services.draws import seat_decline
-from cases.simulation import seats_confirm_all
 from tests.inspections.fixtures import make_experts, plan, score, sign, to_scoring
-from workflow.flows import FilingFlow
+from workflow.flows.filing import FilingFlow
 from workflow.tasks import TaskUnavailable
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.utils import translation
 from django_fsm.signals import post_transition
 
 from audits.models import AuditEvent
-from cases.demo import seed_demo
+from cases.common.demo import seed_demo
 
 pytestmark = pytest.mark.django_db
 

@@ -7,11 +7,11 @@ from django.test import TestCase
 from django.utils import timezone, translation
 from stdnum.cn import ric
 
-from cases.demo import OCCUPATIONS_SAMPLE
+from cases.applications.simulation import complete_draft
+from cases.certificates import services
+from cases.common.demo import OCCUPATIONS_SAMPLE
+from cases.common.reference import occupations_import_csv
 from cases.models import ApplicationState, Filing, FilingApplication, FilingScope, Occupation, RosterMember
-from cases.services import certificates as services
-from cases.services import occupations_import_csv
-from cases.simulation import complete_draft
 from tests.factories import OrganisationFactory, UserFactory
 from workflow import roles
 

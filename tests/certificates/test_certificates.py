@@ -9,9 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import TestCase
 from pypdf import PdfReader
 
-from cases.documents import document_verify, qr_png_data_uri
+from cases.certificates import services
+from cases.documents.rendering import document_verify, qr_png_data_uri
 from cases.models import CertificateExport, CertificateState, GeneratedDocument
-from cases.services import certificates as services
 from tests.certificates.conftest import good_rows, imported_batch, make_plan
 
 pytestmark = pytest.mark.django_db

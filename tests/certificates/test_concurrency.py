@@ -6,8 +6,8 @@ import threading
 import pytest
 from django.db import connection, connections
 
+from cases.certificates import services
 from cases.models import Certificate, CertificateIssuer, CertificateSerial
-from cases.services import certificates as services
 from tests.certificates.conftest import good_rows, imported_batch, make_filing, make_plan
 from tests.factories import OrganisationFactory, UserFactory
 from workflow import roles

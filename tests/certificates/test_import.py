@@ -8,10 +8,10 @@ import pytest
 from django.test import TestCase
 from django.utils import translation
 
-from cases import certificate_import
-from cases.certificate_import import problem_text, template_csv, template_xlsx
+from cases.certificates import imports as certificate_import
+from cases.certificates import services
+from cases.certificates.imports import problem_text, template_csv, template_xlsx
 from cases.models import Candidate, ResultImport
-from cases.services import certificates as services
 from tests.certificates.conftest import (
     HEADER,
     good_rows,

@@ -4,8 +4,8 @@ without gaps per body, year and level."""
 import pytest
 from django.utils import timezone
 
+from cases.certificates import services
 from cases.models import Certificate, CertificateIssuer, Organisation
-from cases.services import certificates as services
 from tests.certificates.conftest import good_rows, imported_batch, make_filing, make_plan
 from tests.factories import OrganisationFactory, UserFactory
 from workflow import roles

@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from audits.models import AuditEvent
+from cases.certificates import services
 from cases.models import Filing, Organisation, RosterMember
-from cases.services import certificates as services
 from tests.certificates.conftest import make_filing, make_plan
 from workflow.calendar import add_working_days
 

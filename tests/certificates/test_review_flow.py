@@ -7,14 +7,14 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from audits.models import AuditEvent
-from cases.certificate_selectors import review_inbox_for, review_queue_for
+from cases.certificates import services
+from cases.certificates.selectors import review_inbox_for, review_queue_for
 from cases.models import BatchState, Filing
-from cases.services import certificates as services
 from tests.certificates.conftest import good_rows, imported_batch, make_plan, results_csv, run_import
 from tests.factories import UserFactory
 from workflow import roles
-from workflow.batch_flow import ResultBatchFlow
 from workflow.calendar import due_date
+from workflow.flows.certificates import ResultBatchFlow
 from workflow.tasks import TaskUnavailable, task_claim
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.core.cache import cache
 
-from cases.services import certificates as services
+from cases.certificates import services
 from tests.certificates.conftest import good_rows, imported_batch, make_plan
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from cases.certificates import services
 from cases.models import BatchState, ResultImport
-from cases.services import certificates as services
 from tests.certificates.conftest import good_rows, imported_batch, make_plan, results_csv
 from tests.factories import UserFactory
 from workflow import roles

@@ -6,7 +6,7 @@ import time
 import pytest
 from pypdf import PdfReader
 
-from cases.documents import qr_png_data_uri, render_pdf
+from cases.documents.rendering import qr_png_data_uri, render_pdf
 from tests.documents.samples import sample_contexts
 
 # Strings each document must show, as pypdf extracts them: with the CJK font embedded (with its
@@ -133,7 +133,7 @@ def test_acceptance_notice_render_time(capsys):
 
 
 def test_documents_load_nothing_from_the_network_or_outside_the_static_dir():
-    from cases.documents import _DocumentURLFetcher, _static_dir
+    from cases.documents.rendering import _DocumentURLFetcher, _static_dir
 
     fetcher = _DocumentURLFetcher(_static_dir())
     static_file = (_static_dir() / "css" / "app.css").as_uri()

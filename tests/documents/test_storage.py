@@ -4,7 +4,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from cases.documents import document_create, document_verify
+from cases.documents.rendering import document_create, document_verify
 from cases.models.documents import GeneratedDocument
 from tests.documents.samples import sample_contexts
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cases.demo import DEMO_PASSWORD
+from cases.common.demo import DEMO_PASSWORD
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made from that
 # thread are still synchronous and safe.

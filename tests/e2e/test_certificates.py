@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
-from cases.certificate_demo import file_demo_bodies
-from cases.demo import seed_demo
+from cases.certificates.demo import file_demo_bodies
+from cases.common.demo import seed_demo
 from cases.models import BatchState, Certificate, ResultBatch
 from tests.e2e.conftest import login
 

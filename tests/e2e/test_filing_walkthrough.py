@@ -4,9 +4,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from cases.demo import seed_demo
+from cases.applications.simulation import TINY_PDF
+from cases.common.demo import seed_demo
 from cases.models import FilingApplication
-from cases.simulation import TINY_PDF
 from tests.e2e.conftest import login
 
 ATTACHMENT_KINDS = ["self_evaluation", "management_rules", "business_licence", "commitment"]

@@ -8,12 +8,12 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
-from cases.demo import seed_demo
+from cases.applications import services as apply
+from cases.applications import steps_services as steps
+from cases.applications.simulation import complete_draft
+from cases.common.demo import seed_demo
+from cases.draws.services import seat_confirm
 from cases.models import GeneratedDocument, InspectionPhoto, Occupation, Organisation
-from cases.services import applications as apply
-from cases.services import steps
-from cases.services.draws import seat_confirm
-from cases.simulation import complete_draft
 from tests.e2e.conftest import ARTIFACTS, login
 from tests.inspections.fixtures import photo_bytes
 

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from cases.demo import DEMO_USERS, seed_demo
+from cases.common.demo import DEMO_USERS, seed_demo
 from tests.e2e.conftest import login
 
 

@@ -4,10 +4,10 @@ occupation, and the public directory shows it on the next request."""
 
 from django.utils import timezone
 
-from cases.bulk_registry import file_demo_organisations
-from cases.demo import seed_demo
+from cases.applications.simulation import TINY_PDF
+from cases.common.demo import seed_demo
 from cases.models import District, SupervisionCampaign, SupervisionCase
-from cases.simulation import TINY_PDF
+from cases.registry.bulk import file_demo_organisations
 from tests.e2e.conftest import login
 from tests.factories import OrganisationFactory
 from tests.registry.helpers import make_filing

@@ -8,11 +8,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 from PIL import ExifTags, Image
 
-from cases.demo import OCCUPATIONS_SAMPLE
+from cases.applications import services as apply
+from cases.applications import steps_services as steps
+from cases.applications.simulation import complete_draft, seats_confirm_all, uniform_points
+from cases.common.demo import OCCUPATIONS_SAMPLE
+from cases.common.reference import occupations_import_csv
 from cases.models import ExpertProfile, InspectorProfile, Occupation
-from cases.services import applications as apply
-from cases.services import occupations_import_csv, steps
-from cases.simulation import complete_draft, seats_confirm_all, uniform_points
 from tests.factories import UserFactory
 from workflow import roles
 

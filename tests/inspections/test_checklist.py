@@ -11,11 +11,11 @@ from django.test import RequestFactory
 from django.utils import timezone
 from pypdf import PdfReader
 
+from cases.applications.simulation import seats_confirm_all
+from cases.draws.services import seat_confirm
+from cases.inspections.services import FindingEntry, inspection_findings_save
 from cases.models import ChecklistItem, ChecklistTemplate, DrawSeat, GeneratedDocument, SiteInspection
 from cases.models.inspections import conclude
-from cases.services.draws import seat_confirm
-from cases.services.inspections import FindingEntry, inspection_findings_save
-from cases.simulation import seats_confirm_all
 from tests.inspections.fixtures import photo_bytes, plan, sign, upload
 
 pytestmark = pytest.mark.django_db
@@ -207,7 +207,7 @@ def test_member_records_findings_from_the_inspection_page(client, accepted, chie
 def test_leader_saves_then_signs_from_the_task_page(client, accepted, chief, inspector_pool):
     from viewflow.workflow.models import Task
 
-    from workflow.flows import FilingFlow
+    from workflow.flows.filing import FilingFlow
 
     inspection = plan(accepted, chief)
     seats_confirm_all(accepted)

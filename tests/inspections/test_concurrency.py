@@ -7,12 +7,12 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
-from cases import draws
+from cases.applications import services as apply
+from cases.applications import steps_services as steps
+from cases.applications.simulation import complete_draft
+from cases.draws import engine as draws
+from cases.draws.services import seat_decline
 from cases.models import DrawSeat
-from cases.services import applications as apply
-from cases.services import steps
-from cases.services.draws import seat_decline
-from cases.simulation import complete_draft
 from tests.inspections.fixtures import make_inspectors
 
 pytestmark = [

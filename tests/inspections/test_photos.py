@@ -10,11 +10,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from PIL import Image
 
-from cases.exif import photo_metadata
+from cases.applications.simulation import TINY_PDF, seats_confirm_all
+from cases.inspections.exif import photo_metadata
+from cases.inspections.photos import photo_check
+from cases.inspections.services import FindingEntry, inspection_findings_save, photo_store
 from cases.models import InspectionPhoto
-from cases.photos import photo_check
-from cases.services.inspections import FindingEntry, inspection_findings_save, photo_store
-from cases.simulation import TINY_PDF, seats_confirm_all
 from tests.inspections.fixtures import photo_bytes, plan, upload
 
 pytestmark = pytest.mark.django_db

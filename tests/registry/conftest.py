@@ -1,9 +1,9 @@
 import pytest
 from django.utils import translation
 
-from cases.demo import OCCUPATIONS_SAMPLE
+from cases.common.demo import OCCUPATIONS_SAMPLE
+from cases.common.reference import occupations_import_csv
 from cases.models import Occupation
-from cases.services import occupations_import_csv
 from tests.registry.helpers import make_filing
 
 

@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from cases.bulk_registry import bulk_registry
 from cases.models import District, Filing
-from cases.services import registry
+from cases.registry import services as registry
+from cases.registry.bulk import bulk_registry
 from tests.factories import OrganisationFactory
 from tests.registry.helpers import make_filing
 

@@ -7,9 +7,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from cases.applications import services as applications
+from cases.applications.simulation import complete_draft
 from cases.models import ApplicationState
-from cases.services import applications, registry
-from cases.simulation import complete_draft
+from cases.registry import services as registry
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +49,7 @@ def test_the_ban_shows_on_the_draft_page(client, filing, supervisor, applicant, 
 
 
 def test_the_ban_ends_after_two_years(revoked, organisation):
-    from cases.selectors import refiling_ban_of
+    from cases.registry.selectors import refiling_ban_of
 
     assert refiling_ban_of(organisation=organisation, today=revoked.banned_until - timedelta(days=1)) == revoked
     assert refiling_ban_of(organisation=organisation, today=revoked.banned_until) is None

@@ -8,8 +8,8 @@ from django.utils import timezone, translation
 
 from audits.models import AuditEvent
 from cases.models import Filing, FilingStatusChange
-from cases.selectors import refiling_ban_of
-from cases.services import registry
+from cases.registry import services as registry
+from cases.registry.selectors import refiling_ban_of
 
 pytestmark = pytest.mark.django_db
 S = Filing.Status

@@ -1,8 +1,8 @@
 import pytest
 
-from cases.demo import OCCUPATIONS_SAMPLE
+from cases.common.demo import OCCUPATIONS_SAMPLE
+from cases.common.reference import occupations_import_csv
 from cases.models import Occupation
-from cases.services import occupations_import_csv
 from tests.registry.helpers import make_filing
 
 
@@ -33,6 +33,6 @@ def inspectors(db):
 
 @pytest.fixture
 def case(filing, supervisor):
-    from cases.services import supervision
+    from cases.supervision import services as supervision
 
     return supervision.case_open(filing=filing, trigger="other", summary="专项检查", actor=supervisor)

@@ -3,8 +3,8 @@
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from cases.services import supervision
-from cases.simulation import TINY_PDF
+from cases.applications.simulation import TINY_PDF
+from cases.supervision import services as supervision
 
 
 def evidence(name="整改报告.pdf"):

@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from cases.selectors import annual_report_overview
-from cases.services import supervision
-from cases.services.supervision import ReportLine
+from cases.registry.selectors import annual_report_overview
+from cases.supervision import services as supervision
+from cases.supervision.services import ReportLine
 from tests.registry.helpers import make_filing
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,8 @@ from django.utils import translation
 
 from audits.models import AuditEvent
 from cases.models import District, Filing, SupervisionCase
-from cases.services import registry, supervision
+from cases.registry import services as registry
+from cases.supervision import services as supervision
 from tests.registry.helpers import make_filing
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +61,7 @@ def test_a_given_seed_gives_the_same_draw(registry_of_five, supervisor, inspecto
 
 
 def second_population(campaign):
-    from cases.selectors import campaign_population
+    from cases.registry.selectors import campaign_population
 
     return sorted(campaign_population(campaign).values_list("pk", flat=True))
 

@@ -11,8 +11,9 @@ from viewflow.workflow.models import Task
 from audits.models import AuditEvent
 from cases.models import CaseState as C
 from cases.models import Filing, GeneratedDocument, RectificationOrder, SupervisionCase
-from cases.selectors import supervision_inbox_for, supervision_queue_for
-from cases.services import registry, supervision
+from cases.registry import services as registry
+from cases.registry.selectors import supervision_inbox_for, supervision_queue_for
+from cases.supervision import services as supervision
 from tests.supervision import steps
 from workflow.calendar import add_working_days
 from workflow.tasks import TaskUnavailable

@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
 from cases.models import Filing, FilingStatusChange, RectificationEvidence, SupervisionCampaign, SupervisionCase
-from cases.selectors import supervision_queue_for
-from cases.services import registry, supervision
+from cases.registry import services as registry
+from cases.registry.selectors import supervision_queue_for
+from cases.supervision import services as supervision
 from tests.registry.helpers import make_filing
 from tests.supervision import steps
 from workflow.tasks import TaskUnavailable, task_claim

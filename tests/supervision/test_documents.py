@@ -6,9 +6,9 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from cases.documents import document_verify
+from cases.documents.rendering import document_verify
 from cases.models import GeneratedDocument
-from cases.services import supervision
+from cases.supervision import services as supervision
 from tests.supervision import steps
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Filing
-from cases.services import supervision
-from cases.services.supervision import ReportLine
+from cases.supervision import services as supervision
+from cases.supervision.services import ReportLine
 from tests.registry.helpers import make_filing
 from tests.supervision import steps
 

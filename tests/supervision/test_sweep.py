@@ -7,8 +7,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from cases.models import Filing, SupervisionCase
-from cases.services import registry, supervision
-from cases.services.supervision import ReportLine
+from cases.registry import services as registry
+from cases.supervision import services as supervision
+from cases.supervision.services import ReportLine
 from tests.registry.helpers import make_filing
 from tests.supervision import steps
 
@@ -79,7 +80,7 @@ def test_the_command_reports_what_it_did(occupations, capsys):
 
 
 def test_the_celery_job_runs_the_sweep(occupations):
-    from cases.jobs import supervision_sweep as job
+    from cases.supervision.jobs import supervision_sweep as job
 
     today = timezone.localdate()
     make_filing(occupations=occupations, valid_from=today - timedelta(days=400))

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import AnnualReport, Complaint, SupervisionCampaign, SupervisionCase
-from cases.services import supervision
+from cases.supervision import services as supervision
 from tests.factories import OrganisationFactory, UserFactory
 from tests.registry.helpers import make_filing
 from tests.supervision import steps
@@ -112,7 +112,7 @@ def test_the_supervisor_works_a_case_from_the_queue_through_the_pages(client, ca
 
 
 def supervision_documents(case):
-    from cases.supervision_views import case_documents
+    from cases.supervision.views import case_documents
 
     return case_documents(case)
 
@@ -233,7 +233,7 @@ def test_complaint_page_opens_a_case(client, supervisor, filing):
 
 
 def test_registry_detail_and_changes(client, supervisor, filing, clerk):
-    from cases.services import registry
+    from cases.registry import services as registry
 
     welder = filing.scope.first()
     registry.filing_scope_suspend(filing=filing, scopes=[welder], actor=supervisor, reason="暂停焊工")

@@ -4,10 +4,10 @@ from datetime import datetime, time
 import pytest
 from django.utils import timezone
 
-from cases.demo import OCCUPATIONS_SAMPLE
+from cases.applications.simulation import complete_draft
+from cases.common.demo import OCCUPATIONS_SAMPLE
+from cases.common.reference import occupations_import_csv
 from cases.models import ExpertProfile, Occupation
-from cases.services import occupations_import_csv
-from cases.simulation import complete_draft
 from config.celery import app as celery_app
 from tests.factories import UserFactory
 from workflow import roles

@@ -6,11 +6,11 @@ import pytest
 from django.urls import reverse
 from viewflow.workflow.models import Process, Task
 
-from cases.services import applications as apply
-from cases.services import steps
+from cases.applications import services as apply
+from cases.applications import steps_services as steps
 from tests.workflow.conftest import at
 from workflow.deadlines import case_clock
-from workflow.flows import FilingFlow
+from workflow.flows.filing import FilingFlow
 
 pytestmark = pytest.mark.django_db
 

@@ -7,13 +7,13 @@ from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from cases.services import applications as apply
-from cases.services import steps
-from cases.simulation import Outcome, Staff, panel_experts, run_to_end
+from cases.applications import services as apply
+from cases.applications import steps_services as steps
+from cases.applications.simulation import Outcome, Staff, panel_experts, run_to_end
 from tests.workflow.conftest import at
 from workflow.calendar import due_date
 from workflow.deadlines import attach_due_status, deadline_for_new_task
-from workflow.flows import FilingFlow
+from workflow.flows.filing import FilingFlow
 from workflow.models import CalendarOverride, StepCode, StepLimit, TaskDeadline
 
 pytestmark = pytest.mark.django_db

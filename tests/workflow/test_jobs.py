@@ -11,10 +11,10 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 from viewflow.workflow.models import Task
 
-from cases.services import applications as apply
+from cases.applications import services as apply
 from config.celery import app
 from workflow import jobs, notifications
-from workflow.flows import FilingFlow
+from workflow.flows.filing import FilingFlow
 from workflow.models import JobFailure, Notification, NotificationKind, TaskDeadline
 
 pytestmark = pytest.mark.django_db

@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from viewflow.workflow.models import Task
 
-from cases.services import applications as apply
-from cases.services import steps
+from cases.applications import services as apply
+from cases.applications import steps_services as steps
 from tests.factories import UserFactory
 from workflow import notifications, roles
-from workflow.flows import FilingFlow
+from workflow.flows.filing import FilingFlow
 from workflow.models import Notification, NotificationKind, NotificationSettings
 from workflow.tasks import task_claim, task_reassign
 

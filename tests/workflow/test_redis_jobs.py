@@ -12,10 +12,10 @@ from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from viewflow.workflow.models import Task
 
-from cases.services import applications as apply
+from cases.applications import services as apply
 from config.celery import app
 from workflow import jobs, notifications
-from workflow.flows import FilingFlow
+from workflow.flows.filing import FilingFlow
 from workflow.models import JobFailure, Notification, NotificationKind, TaskDeadline
 
 THROUGH_REDIS = True  # tests/workflow/conftest.py leaves the jobs non-eager here

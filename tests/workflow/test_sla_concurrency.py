@@ -7,9 +7,9 @@ import pytest
 from django.db import connection, connections
 from viewflow.workflow.models import Task
 
-from cases.services import applications as apply
+from cases.applications import services as apply
 from workflow.deadlines import sla_sweep
-from workflow.flows import FilingFlow
+from workflow.flows.filing import FilingFlow
 from workflow.models import Notification, NotificationKind, TaskDeadline
 from workflow.tasks import task_claim
 

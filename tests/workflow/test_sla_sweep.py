@@ -10,13 +10,13 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from audits.models import AuditEvent
-from cases.services import applications as apply
-from cases.services import steps
+from cases.applications import services as apply
+from cases.applications import steps_services as steps
 from tests.factories import UserFactory
 from tests.workflow.conftest import at
 from workflow import jobs, roles
 from workflow.deadlines import sla_sweep
-from workflow.flows import FilingFlow
+from workflow.flows.filing import FilingFlow
 from workflow.models import Notification, NotificationKind, TaskDeadline
 from workflow.tasks import task_claim
 

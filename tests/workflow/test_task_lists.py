@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 from viewflow.workflow.models import Task
 
-from cases.services import applications as apply
-from cases.simulation import complete_draft
-from workflow.flows import FilingFlow
+from cases.applications import services as apply
+from cases.applications.simulation import complete_draft
+from workflow.flows.filing import FilingFlow
 from workflow.models import TaskDeadline
 from workflow.selectors import inbox_for, queue_for
 from workflow.tasks import task_claim

@@ -1,8 +1,8 @@
 from django import template
 
+from cases.applications.steps import step_title as _step_title
 from workflow.deadlines import attach_due_status
 from workflow.deadlines import case_clock as _case_clock
-from workflow.steps import step_title as _step_title
 
 register = template.Library()
 

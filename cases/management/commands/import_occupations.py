@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from cases.services import occupations_import_csv
+from cases.common.reference import occupations_import_csv
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 
-from cases import draws
+from cases.draws import engine as draws
 from cases.models import Draw
 
 

@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from cases.certificate_demo import simulate_certificates
+from cases.certificates.demo import simulate_certificates
 from cases.models import Occupation
 
 

@@ -4,8 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from cases.bulk_registry import bulk_registry, file_demo_organisations
 from cases.models import Filing
+from cases.registry.bulk import bulk_registry, file_demo_organisations
 
 
 class Command(BaseCommand):

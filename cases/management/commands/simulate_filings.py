@@ -4,8 +4,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from cases.applications.simulation import Outcome, Staff, complete_draft, new_applicant, panel_experts, run_to_end
 from cases.models import Occupation
-from cases.simulation import Outcome, Staff, complete_draft, new_applicant, panel_experts, run_to_end
 
 FATES = {"filed": ["filed"], "mixed": ["filed", "filed", "returned", "rejected"]}
 

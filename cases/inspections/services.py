@@ -1,0 +1,182 @@
+"""Recording a site inspection: checklist results, notes and photo evidence from the drawn team."""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audits.services import audit_record
+from cases.draws.services import active_seat, has_draws
+from cases.inspections.photos import CheckedPhoto, photo_check
+from cases.models import ApplicationState, DrawSeat, InspectionFinding, InspectionPhoto, SiteInspection
+from cases.models.inspections import conclude
+
+Result = InspectionFinding.Result
+
+
+@dataclass
+class FindingEntry:
+    """What a team member records for one checklist item; None leaves a value unchanged."""
+
+    result: str | None = None
+    note: str | None = None
+    photos: list = field(default_factory=list)  # uploaded files, checked again here
+
+
+def findings_from_checklist(inspection: SiteInspection) -> None:
+    """Copy the inspection's checklist version into its findings (the version current at planning)."""
+    InspectionFinding.objects.bulk_create(
+        InspectionFinding(
+            inspection=inspection,
+            item=item,
+            position=item.position,
+            code=item.code,
+            text=item.text,
+            weight=item.weight,
+            veto=item.veto,
+        )
+        for item in inspection.checklist.items.all()
+    )
+
+
+def team_member_may_record(inspection: SiteInspection, user) -> bool:
+    """Confirmed members of the drawn team record findings (legacy teams: every member)."""
+    if not has_draws(inspection):
+        return inspection.members.filter(pk=user.pk).exists()
+    seat = active_seat(target=inspection, user=user)
+    return seat is not None and seat.status == DrawSeat.Status.CONFIRMED
+
+
+def inspection_is_open(inspection: SiteInspection) -> bool:
+    application = inspection.application
+    return (
+        not inspection.is_signed
+        and application.state == ApplicationState.INSPECTING
+        and application.inspections.values_list("pk", flat=True).first() == inspection.pk
+    )
+
+
+def apply_entries(*, inspection: SiteInspection, actor, entries: dict[str, FindingEntry]) -> dict:
+    """Write the entries into the findings and store the photos; returns what changed (for the audit)."""
+    findings = {f.code: f for f in inspection.findings.select_for_update()}
+    unknown = sorted(set(entries) - set(findings))
+    if unknown:
+        raise ValidationError(_("Unknown checklist items: %(items)s.") % {"items": ", ".join(unknown)})
+    changed, photos = [], []
+    now = timezone.now()
+    for code, entry in entries.items():
+        finding = findings[code]
+        if entry.result not in (None, "") and entry.result not in Result.values:
+            raise ValidationError(_("Unknown result for %(item)s.") % {"item": code})
+        new_result = finding.result if entry.result in (None, "") else entry.result
+        new_note = finding.note if entry.note is None else entry.note.strip()
+        if (new_result, new_note) != (finding.result, finding.note):
+            finding.result, finding.note, finding.recorded_by, finding.recorded_at = new_result, new_note, actor, now
+            finding.save(update_fields=["result", "note", "recorded_by", "recorded_at"])
+            changed.append(code)
+        for uploaded in entry.photos:
+            photo = photo_store(finding=finding, uploaded=uploaded, actor=actor)
+            if photo is not None:
+                photos.append({"item": code, "sha256": photo.sha256})
+    return {"items": changed, "photos": photos}
+
+
+def photo_store(*, finding, uploaded, actor, checked: CheckedPhoto | None = None) -> InspectionPhoto | None:
+    """Keep a photo for a finding; the same photo twice on one item is stored once (None)."""
+    checked = checked or photo_check(uploaded)
+    if finding.photos.filter(sha256=checked.sha256).exists():
+        return None
+    meta = checked.metadata
+    photo = InspectionPhoto(
+        finding=finding,
+        original_name=(getattr(uploaded, "name", "") or "photo")[:200],
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        width=checked.width,
+        height=checked.height,
+        taken_at=meta.taken_at,
+        latitude=meta.latitude,
+        longitude=meta.longitude,
+        camera=meta.camera,
+        uploaded_by=actor,
+    )
+    extension = "jpg" if checked.content_type == "image/jpeg" else "png"
+    uploaded.seek(0)
+    photo.file.save(f"{checked.sha256[:32]}.{extension}", ContentFile(uploaded.read()), save=False)
+    photo.thumbnail.save(f"{checked.sha256[:32]}-thumb.jpg", ContentFile(checked.thumbnail), save=False)
+    photo.save()
+    return photo
+
+
+@transaction.atomic
+def inspection_findings_save(*, inspection, actor, entries: dict[str, FindingEntry]) -> SiteInspection:
+    """A confirmed team member records results, notes and photos; the leader signs off later."""
+    inspection = SiteInspection.objects.select_for_update().select_related("application").get(pk=inspection.pk)
+    if not inspection_is_open(inspection):
+        raise ValidationError(_("This inspection has been signed off; its findings can no longer change."))
+    if not team_member_may_record(inspection, actor):
+        raise PermissionDenied(_("Only confirmed members of the inspection team can record findings."))
+    changes = apply_entries(inspection=inspection, actor=actor, entries=entries)
+    if changes["items"] or changes["photos"]:
+        audit_record(
+            actor=actor,
+            action="inspection.findings_saved",
+            obj=inspection.application,
+            data={"inspection": inspection.pk, **changes},
+        )
+    return inspection
+
+
+def computed_conclusion(inspection: SiteInspection) -> str:
+    return conclude(inspection.findings.all(), basically_share=settings.INSPECTION_BASICALLY_MEETS_SHARE)
+
+
+def team_problems(inspection: SiteInspection) -> list[str]:
+    """What about the team stops the report from being signed: unanswered or vacant seats."""
+    if not has_draws(inspection):
+        return []
+    seats = list(DrawSeat.objects.filter(draw__inspection=inspection).select_related("user"))
+    problems = []
+    pending = [s for s in seats if s.status == DrawSeat.Status.PENDING]
+    if pending:
+        problems.append(
+            _("Waiting for team members to confirm: %(names)s.")
+            % {"names": "、".join(s.user.get_full_name() or s.user.username for s in pending)}
+        )
+    if sum(1 for s in seats if s.is_active) < 2 or any(s.is_vacant for s in seats):
+        problems.append(_("The team has a vacant seat; the chief must draw a replacement first."))
+    return problems
+
+
+def sign_off_problems(inspection: SiteInspection, actor) -> list[str]:
+    """What stops this person from signing the report now (empty: nothing)."""
+    problems = []
+    if inspection.leader_id != actor.pk:
+        problems.append(_("Only the team leader signs the inspection report."))
+    missing = [f.code for f in inspection.findings.all() if not f.result]
+    if missing:
+        problems.append(
+            _("Record a result for every checklist item (missing: %(items)s).") % {"items": ", ".join(missing)}
+        )
+    return problems + team_problems(inspection)
+
+
+def check_conclusion(inspection: SiteInspection, *, computed: str, chosen: str, reason: str) -> None:
+    """The leader confirms the computed conclusion, or departs from it with reasons (never past a failed veto)."""
+    Conclusion = SiteInspection.Conclusion
+    vetoed = [f.code for f in inspection.findings.all() if f.veto and f.result == Result.FAIL]
+    if vetoed and chosen != Conclusion.FAILS:
+        raise ValidationError(
+            _("Veto items failed (%(items)s): the conclusion can only be “%(fails)s”.")
+            % {"items": ", ".join(vetoed), "fails": Conclusion.FAILS.label}
+        )
+    if chosen != computed and not reason.strip():
+        raise ValidationError(
+            _("The checklist gives “%(computed)s”; explain why the conclusion differs.")
+            % {"computed": Conclusion(computed).label}
+        )

@@ -1,0 +1,1 @@
+from tests.inspections.fixtures import *  # noqa: F403
