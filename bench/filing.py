@@ -39,7 +39,8 @@ def audit_disabled():
     targets = [
         "audits.services.audit_record",
         "cases.applications.services.audit_record",
-        "cases.applications.steps_services.audit_record",
+        "cases.inspections.services.audit_record",
+        "cases.assessments.services.audit_record",
         "workflow.tasks.audit_record",
         "cases.applications.views.audit_record",
     ]

@@ -18,8 +18,8 @@ from viewflow.workflow.status import STATUS
 
 from cases.applications.access import visible_applications
 from cases.applications.forms import ObjectionForm, ReassignForm, ResolveObjectionForm
+from cases.applications.services import objection_record, objection_resolve
 from cases.applications.steps import STEPS
-from cases.applications.steps_services import objection_record, objection_resolve
 from cases.models import District
 from workflow import notifications, roles, selectors
 from workflow.deadlines import attach_due_status, warning_window_end

@@ -1,16 +1,35 @@
 """The applicant's side: drafting, the pre-submission check, submitting and withdrawing."""
 
-from django.core.exceptions import ValidationError
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audits.services import audit_record
 from cases.common.numbering import next_number
+from cases.common.steps import run_task_step
 from cases.common.uploads import check_upload
+from cases.documents import services as documents
 from cases.models import ApplicationState as S
-from cases.models import Attachment, FilingApplication, RosterMember, ScopeItem, SkillLevel
+from cases.models import (
+    Attachment,
+    Deficiency,
+    Filing,
+    FilingApplication,
+    FilingScope,
+    NoticeObjection,
+    RosterMember,
+    ScopeItem,
+    SkillLevel,
+)
 from cases.registry.selectors import refiling_ban_of
+from workflow import notifications as notify
+from workflow.calendar import due_date
+from workflow.flows.filing import FilingFlow
 
 
 def _locked(application: FilingApplication) -> FilingApplication:
@@ -186,3 +205,148 @@ def application_withdraw(*, application, actor) -> FilingApplication:
 
         flow_cancel(application=application)
     return application
+
+
+# Completeness review (clerk)
+
+
+def application_accept(*, application, actor) -> FilingApplication:
+    """Accept a complete application; an acceptance notice is issued."""
+
+    def work(app):
+        app.accepted_at, app.accepted_by = timezone.now(), actor
+        transition(app, actor, "accept")
+        documents.acceptance_notice(application=app, actor=actor)
+        notify.notify_application_accepted(application=app)
+
+    return run_task_step(application=application, actor=actor, step=FilingFlow.review, work=work)
+
+
+def application_return(*, application, actor, deficiencies: list[str]) -> FilingApplication:
+    """Return for supplement with itemised deficiencies; the regulator's clock pauses."""
+    items = [item.strip() for item in deficiencies if item.strip()]
+    if not items:
+        raise ValidationError(_("Name at least one deficiency for the applicant to fix."))
+
+    def work(app):
+        round_no = (app.deficiencies.order_by("-round").values_list("round", flat=True).first() or 0) + 1
+        Deficiency.objects.bulk_create(
+            Deficiency(application=app, round=round_no, text=t, created_by=actor) for t in items
+        )
+        transition(app, actor, "return_for_supplement", data={"deficiencies": items})
+        documents.supplement_notice(application=app, actor=actor, deficiencies=items)
+        supplement_due = due_date(timezone.localdate(), "supplement")  # the supplement task's own due date
+        notify.notify_application_returned(application=app, round_no=round_no, due_on=supplement_due)
+
+    return run_task_step(application=application, actor=actor, step=FilingFlow.review, work=work)
+
+
+def application_reject_ineligible(*, application, actor, reasons: str) -> FilingApplication:
+    """Reject at review because the applicant is not eligible."""
+    if not reasons.strip():
+        raise ValidationError(_("Give the reasons for the rejection."))
+
+    def work(app):
+        app.rejection_reasons = reasons.strip()
+        transition(app, actor, "reject", data={"stage": "review"})
+        documents.rejection_notice(application=app, actor=actor)
+        notify.notify_application_decided(application=app, outcome=notify.REJECTED)
+
+    return run_task_step(application=application, actor=actor, step=FilingFlow.review, work=work)
+
+
+# Decision, public notice and registration (approver)
+
+APPROVE, REJECT, REINSPECT = "approve", "reject", "reinspect"
+
+
+def application_decide(*, application, actor, decision: str, reasons: str = "") -> FilingApplication:
+    """Approve (public notice starts), reject with reasons, or send back to inspection."""
+    if application.accepted_by_id == actor.pk:
+        raise PermissionDenied(_("The clerk who accepted a case cannot decide it."))
+    if decision in {REJECT, REINSPECT} and not reasons.strip():
+        raise ValidationError(_("Give the reasons for this decision."))
+
+    def work(app):
+        app.decided_at, app.decided_by, app.decision_reasons = timezone.now(), actor, reasons.strip()
+        if decision == APPROVE:
+            app.notice_starts = timezone.localdate()
+            app.notice_ends = due_date(app.notice_starts, "notice")
+            transition(app, actor, "approve")
+        elif decision == REJECT:
+            transition(app, actor, "reject", data={"stage": "decision"})
+        elif decision == REINSPECT:
+            transition(app, actor, "reinspect")
+        else:
+            raise ValidationError(_("Unknown decision."))
+        documents.decision(application=app, actor=actor, decision=decision)
+        if decision in {APPROVE, REJECT}:
+            outcome = notify.APPROVED if decision == APPROVE else notify.REJECTED
+            notify.notify_application_decided(application=app, outcome=outcome)
+
+    return run_task_step(application=application, actor=actor, step=FilingFlow.decide, work=work)
+
+
+@transaction.atomic
+def objection_record(*, application, actor, raised_by: str, content: str) -> NoticeObjection:
+    application = _locked(application)
+    if application.state != S.ON_NOTICE:
+        raise ValidationError(_("Objections can only be recorded during the public notice."))
+    objection = NoticeObjection.objects.create(
+        application=application, raised_by=raised_by, content=content, recorded_by=actor
+    )
+    audit_record(actor=actor, action="notice.objection_recorded", obj=application, data={"objection": objection.pk})
+    return objection
+
+
+@transaction.atomic
+def objection_resolve(*, objection, actor, resolution: str) -> NoticeObjection:
+    objection = NoticeObjection.objects.select_for_update().get(pk=objection.pk)
+    if objection.resolved_at:
+        raise ValidationError(_("This objection has already been resolved."))
+    if not resolution.strip():
+        raise ValidationError(_("Describe how the objection was resolved."))
+    objection.resolution, objection.resolved_at = resolution.strip(), timezone.now()
+    objection.save(update_fields=["resolution", "resolved_at"])
+    audit_record(
+        actor=actor, action="notice.objection_resolved", obj=objection.application, data={"objection": objection.pk}
+    )
+    return objection
+
+
+def application_register(*, application, actor, today: date | None = None) -> Filing:
+    """After the notice period with every objection resolved, enter the body in the registry."""
+    today = today or timezone.localdate()
+    if application.notice_ends and today < application.notice_ends:
+        raise ValidationError(
+            _("The public notice runs until %(date)s.") % {"date": application.notice_ends.isoformat()}
+        )
+    if application.objections.filter(resolved_at__isnull=True).exists():
+        raise ValidationError(_("Resolve every objection before registration."))
+    result = {}
+
+    def work(app):
+        result["filing"] = _create_filing(app, actor, today)
+        transition(app, actor, "register", data={"filing": result["filing"].number})
+        documents.filing_certificate(filing=result["filing"], actor=actor)
+        notify.notify_application_decided(application=app, outcome=notify.FILED, filing_number=result["filing"].number)
+
+    run_task_step(application=application, actor=actor, step=FilingFlow.notice, work=work)
+    return result["filing"]
+
+
+def _create_filing(app, actor, today: date) -> Filing:
+    filing = Filing.objects.create(
+        number=next_number(name="filing", pattern_setting="FILING_NUMBER_PATTERN"),
+        organisation=app.organisation,
+        application=app,
+        valid_from=today,
+        valid_until=today + relativedelta(years=settings.FILING_VALIDITY_YEARS, days=-1),
+        registered_by=actor,
+    )
+    FilingScope.objects.bulk_create(
+        FilingScope(filing=filing, occupation_id=item.occupation_id, levels=item.levels, methods=item.methods)
+        for item in app.scope_items.all()
+    )
+    audit_record(actor=actor, action="filing.registered", obj=filing, to_state=filing.status, public=True)
+    return filing

@@ -9,9 +9,10 @@ from django.utils import timezone
 from stdnum.cn import ric, uscc
 
 from cases.applications import services as apply
-from cases.applications import steps_services as steps
+from cases.assessments import services as assessments
 from cases.common.reference import organisation_create
 from cases.draws import services as draw_services
+from cases.inspections import services as inspection_services
 from cases.models import (
     Attachment,
     District,
@@ -123,28 +124,30 @@ def run_to_end(*, application, applicant, staff: Staff, experts, fate: str, outc
     """Take a submitted application through every step to `fate` (filed, rejected, returned)."""
     apply.application_submit(application=application, actor=applicant)
     if fate == "rejected":
-        steps.application_reject_ineligible(application=application, actor=staff.clerk, reasons="模拟：不符合条件")
+        apply.application_reject_ineligible(application=application, actor=staff.clerk, reasons="模拟：不符合条件")
         outcome.rejected += 1
         return
     if fate == "returned":
-        steps.application_return(application=application, actor=staff.clerk, deficiencies=["模拟：补充材料"])
+        apply.application_return(application=application, actor=staff.clerk, deficiencies=["模拟：补充材料"])
         apply.application_submit(application=application, actor=applicant)
         outcome.returned_then_filed += 1
-    steps.application_accept(application=application, actor=staff.clerk)
-    steps.inspection_plan(application=application, actor=staff.chief, planned_date=timezone.localdate())
+    apply.application_accept(application=application, actor=staff.clerk)
+    inspection_services.inspection_plan(application=application, actor=staff.chief, planned_date=timezone.localdate())
     seats_confirm_all(application)
     inspection = application.inspections.first()
     results = {finding.code: ("pass", "") for finding in inspection.findings.all()}
-    steps.inspection_record(application=application, actor=inspection.leader, results=results, conclusion="meets")
-    steps.expert_panel_draw(application=application, actor=staff.chief)
+    inspection_services.inspection_record(
+        application=application, actor=inspection.leader, results=results, conclusion="meets"
+    )
+    assessments.expert_panel_draw(application=application, actor=staff.chief)
     seats_confirm_all(application)
     for expert in experts(application):
-        steps.expert_score_submit(application=application, actor=expert, points=uniform_points(application, 80))
-    steps.application_decide(application=application, actor=staff.approver, decision="approve")
+        assessments.expert_score_submit(application=application, actor=expert, points=uniform_points(application, 80))
+    apply.application_decide(application=application, actor=staff.approver, decision="approve")
     # A simulation cannot wait out the public notice: it is shortened to end today, so the body is
     # registered today and may certify at once (registering "in the future" would leave it inactive).
     FilingApplication.objects.filter(pk=application.pk).update(notice_ends=today or timezone.localdate())
-    steps.application_register(application=application, actor=staff.approver, today=today)
+    apply.application_register(application=application, actor=staff.approver, today=today)
     outcome.filed += 1
 
 

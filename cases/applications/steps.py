@@ -6,7 +6,9 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from cases.applications import forms
-from cases.applications import steps_services as services
+from cases.applications import services as application_services
+from cases.assessments import forms as assessment_forms
+from cases.assessments import steps as assessment_steps
 from cases.inspections import forms as inspection_forms
 from cases.inspections import steps as inspection_steps
 from workflow.flows.filing import FilingFlow
@@ -15,16 +17,18 @@ from workflow.flows.filing import FilingFlow
 def _review(form, application, user):
     outcome = form.cleaned_data["outcome"]
     if outcome == forms.ReviewForm.ACCEPT:
-        return services.application_accept(application=application, actor=user)
+        return application_services.application_accept(application=application, actor=user)
     if outcome == forms.ReviewForm.RETURN:
-        return services.application_return(application=application, actor=user, deficiencies=form.deficiency_list())
-    return services.application_reject_ineligible(
+        return application_services.application_return(
+            application=application, actor=user, deficiencies=form.deficiency_list()
+        )
+    return application_services.application_reject_ineligible(
         application=application, actor=user, reasons=form.cleaned_data["reasons"]
     )
 
 
 def _decide(form, application, user):
-    return services.application_decide(
+    return application_services.application_decide(
         application=application,
         actor=user,
         decision=form.cleaned_data["decision"],
@@ -33,7 +37,7 @@ def _decide(form, application, user):
 
 
 def _register(form, application, user):
-    return services.application_register(application=application, actor=user)
+    return application_services.application_register(application=application, actor=user)
 
 
 @dataclass(frozen=True)
@@ -84,21 +88,21 @@ STEPS = {
     ),
     FilingFlow.draw_panel.name: Step(
         _("Draw expert panel"),
-        inspection_forms.PanelDrawForm,
+        assessment_forms.PanelDrawForm,
         "cases/assessments/steps/draw_panel.html",
-        inspection_steps.draw_panel,
+        assessment_steps.draw_panel,
         _("Expert panel drawn. Each expert has a scoring task."),
-        context=inspection_steps.draw_panel_context,
+        context=assessment_steps.draw_panel_context,
         submit_label=_("Draw the panel"),
     ),
     FilingFlow.score.name: Step(
         _("Expert scoring"),
-        inspection_forms.ScoreForm,
+        assessment_forms.ScoreForm,
         "cases/assessments/steps/score.html",
-        inspection_steps.score,
+        assessment_steps.score,
         _("Score submitted."),
-        form_kwargs=inspection_steps.score_form_kwargs,
-        context=inspection_steps.score_context,
+        form_kwargs=assessment_steps.score_form_kwargs,
+        context=assessment_steps.score_context,
         submit_label=_("Submit my scores"),
     ),
     FilingFlow.decide.name: Step(

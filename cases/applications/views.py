@@ -14,8 +14,16 @@ from django.views.decorators.http import require_POST
 from audits.selectors import timeline_for
 from audits.services import audit_record
 from cases.applications import access, forms, services
-from cases.inspections import selectors as inspection_selectors
-from cases.models import ApplicationState, Attachment, District, RosterMember, ScopeItem, Venue
+from cases.assessments.selectors import panel_view
+from cases.inspections.selectors import inspection_view
+from cases.models import (
+    ApplicationState,
+    Attachment,
+    District,
+    RosterMember,
+    ScopeItem,
+    Venue,
+)
 from cases.models.documents import GeneratedDocument
 from workflow import roles
 from workflow.selectors import open_tasks_of
@@ -100,7 +108,7 @@ def render_case(request, application, **bound_forms):
         "documents": _documents_of(application, public_only=is_applicant),
         "timeline": timeline_for(obj=application, public_only=is_applicant and not access.is_case_reader(user)),
         "open_tasks": [] if is_applicant else open_tasks_of(application=application),
-        **inspection_selectors.case_sections(application=application, user=user, is_applicant=is_applicant),
+        **case_sections(application=application, user=user, is_applicant=is_applicant),
         **section_forms,
     }
     return render(request, "cases/applications/detail.html", context)
@@ -264,3 +272,16 @@ def attachment_download(request, pk, attachment_pk):
         digest=attachment.sha256,
         kind=attachment.kind,
     )
+
+
+def case_sections(*, application, user, is_applicant: bool) -> dict:
+    """The case page's inspection and assessment sections (applicants see neither)."""
+    from cases.draws.forms import seat_forms
+
+    if is_applicant:
+        return {"inspection_view": None, "panel_view": None}
+    return {
+        "inspection_view": inspection_view(application=application, user=user),
+        "panel_view": panel_view(application=application, user=user),
+        **seat_forms(),
+    }

@@ -3,7 +3,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from cases.inspections import views
+from cases.draws import views as draw_views
 from cases.models import Draw
 from config.areas import AreaApplication
 from workflow import roles
@@ -18,10 +18,10 @@ class AssignmentsApp(AreaApplication):
     app_name = "assignments"
     allowed_roles = [roles.INSPECTOR, roles.EXPERT]
     menu_links = [(_("My draws"), "index", "how_to_reg"), (_("Checklists and rubrics"), "standards", "checklist")]
-    index_path = path("", views.my_seats, name="index")
-    confirm_path = path("seats/<int:seat_pk>/confirm/", views.seat_confirm, name="confirm")
-    decline_path = path("seats/<int:seat_pk>/decline/", views.seat_decline, name="decline")
-    standards_path = path("standards/", views.standards, name="standards")
+    index_path = path("", draw_views.my_seats, name="index")
+    confirm_path = path("seats/<int:seat_pk>/confirm/", draw_views.seat_confirm, name="confirm")
+    decline_path = path("seats/<int:seat_pk>/decline/", draw_views.seat_decline, name="decline")
+    standards_path = path("standards/", draw_views.standards, name="standards")
 
 
 class DrawsApp(AreaApplication):
@@ -37,10 +37,10 @@ class DrawsApp(AreaApplication):
         (_("Expert pool"), "experts", "school"),
         (_("Checklists and rubrics"), "standards", "checklist"),
     ]
-    index_path = path("", views.draw_list, name="index")
-    detail_path = path("<int:draw_pk>/", views.draw_detail, name="detail")
-    inspectors_path = path("pools/inspectors/", views.pool, {"kind": Draw.Kind.TEAM.value}, name="inspectors")
-    experts_path = path("pools/experts/", views.pool, {"kind": Draw.Kind.PANEL.value}, name="experts")
-    standards_path = path("standards/", views.standards, name="standards")
-    release_path = path("seats/<int:seat_pk>/release/", views.seat_release, name="release")
-    redraw_path = path("seats/<int:seat_pk>/redraw/", views.seat_redraw, name="redraw")
+    index_path = path("", draw_views.draw_list, name="index")
+    detail_path = path("<int:draw_pk>/", draw_views.draw_detail, name="detail")
+    inspectors_path = path("pools/inspectors/", draw_views.pool, {"kind": Draw.Kind.TEAM.value}, name="inspectors")
+    experts_path = path("pools/experts/", draw_views.pool, {"kind": Draw.Kind.PANEL.value}, name="experts")
+    standards_path = path("standards/", draw_views.standards, name="standards")
+    release_path = path("seats/<int:seat_pk>/release/", draw_views.seat_release, name="release")
+    redraw_path = path("seats/<int:seat_pk>/redraw/", draw_views.seat_redraw, name="redraw")

@@ -11,10 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from cases.applications.forms import DateInput
 from cases.inspections.photos import photo_check
 from cases.inspections.services import FindingEntry
-from cases.models import DeclaredRelation, InspectionFinding, SiteInspection
+from cases.models import InspectionFinding, SiteInspection
 from cases.models.inspections import conclude
 
 Result = InspectionFinding.Result
+
+
 Conclusion = SiteInspection.Conclusion
 
 
@@ -36,43 +38,6 @@ class InspectionPlanForm(forms.Form):
         if value < timezone.localdate():
             raise ValidationError(_("The inspection date cannot be in the past."))
         return value
-
-
-class PanelDrawForm(forms.Form):
-    panel_size = forms.IntegerField(label=_("Experts to draw"), min_value=3, max_value=15)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["panel_size"].initial = settings.EXPERT_PANEL_SIZE
-
-
-class SeatConfirmForm(forms.Form):
-    DECLARATION = _(
-        "I have no conflict of interest with the applicant (no employment now or before, no close relative "
-        "working there, no business, consulting or training relation) and will keep what I learn confidential."
-    )
-    declaration = forms.BooleanField(label=DECLARATION)
-
-    def statement(self) -> str:
-        return str(self.DECLARATION)
-
-
-class SeatDeclineForm(forms.Form):
-    reason = forms.CharField(label=_("Why do you decline?"), widget=forms.Textarea(attrs={"rows": 2}))
-    conflict = forms.ChoiceField(
-        label=_("Is it a conflict of interest?"),
-        required=False,
-        choices=[("", _("No (other reason)")), *DeclaredRelation.Kind.choices],
-        help_text=_("A declared conflict is recorded, so you are not drawn for this organisation again."),
-    )
-
-
-def seat_forms() -> dict:
-    return {"confirm_form": SeatConfirmForm(), "decline_form": SeatDeclineForm()}
-
-
-class SeatReleaseForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.TextInput(attrs={"placeholder": _("No response")}))
 
 
 class CameraInput(forms.FileInput):
@@ -208,37 +173,3 @@ class ChecklistForm(forms.Form):
             )
             for f in self.findings
         }
-
-
-class ScoreForm(forms.Form):
-    """One expert's scores: every rubric criterion 0-100 with a comment, weighted into the total."""
-
-    comment = forms.CharField(label=_("Overall opinion"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-
-    def __init__(self, *args, rubric, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.criteria = list(rubric.criteria.all()) if rubric else []
-        for c in self.criteria:
-            self.fields[f"points_{c.code}"] = forms.DecimalField(
-                label=f"{c.code} {c.text}",
-                min_value=0,
-                max_value=100,
-                decimal_places=2,
-                widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.5", "data-weight": c.weight}),
-            )
-            self.fields[f"comment_{c.code}"] = forms.CharField(
-                label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-            )
-        self.order_fields([*(name for c in self.criteria for name in (f"points_{c.code}", f"comment_{c.code}"))])
-
-    def rows(self) -> list[dict]:
-        return [
-            {"criterion": c, "points": self[f"points_{c.code}"], "comment": self[f"comment_{c.code}"]}
-            for c in self.criteria
-        ]
-
-    def points(self) -> dict:
-        return {c.code: self.cleaned_data[f"points_{c.code}"] for c in self.criteria}
-
-    def comments(self) -> dict:
-        return {c.code: self.cleaned_data.get(f"comment_{c.code}", "") for c in self.criteria}

@@ -1,6 +1,7 @@
 """Recording a site inspection: checklist results, notes and photo evidence from the drawn team."""
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,10 +11,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audits.services import audit_record
+from cases.applications.services import transition
+from cases.common.steps import run_task_step
+from cases.documents import services as documents
+from cases.draws import services as draws
 from cases.draws.services import active_seat, has_draws
 from cases.inspections.photos import CheckedPhoto, photo_check
-from cases.models import ApplicationState, DrawSeat, InspectionFinding, InspectionPhoto, SiteInspection
+from cases.models import (
+    ApplicationState,
+    ChecklistTemplate,
+    Draw,
+    DrawSeat,
+    FilingApplication,
+    InspectionFinding,
+    InspectionPhoto,
+    SiteInspection,
+)
 from cases.models.inspections import conclude
+from workflow.flows.filing import FilingFlow
 
 Result = InspectionFinding.Result
 
@@ -180,3 +195,94 @@ def check_conclusion(inspection: SiteInspection, *, computed: str, chosen: str, 
             _("The checklist gives “%(computed)s”; explain why the conclusion differs.")
             % {"computed": Conclusion(computed).label}
         )
+
+
+# Site inspection (the chief draws the team, the team records, the leader signs)
+
+
+def inspection_plan(
+    *, application, actor, planned_date: date, team_size: int | None = None, seed: str | None = None
+) -> FilingApplication:
+    """Schedule the inspection and draw its team at random; the checklist version current now is used."""
+    team_size = team_size or settings.INSPECTION_TEAM_SIZE
+    if team_size < 2:
+        raise ValidationError(_("An inspection team needs at least two inspectors."))
+    if planned_date < timezone.localdate():
+        raise ValidationError(_("The inspection date cannot be in the past."))
+    checklist = ChecklistTemplate.objects.current()
+    if checklist is None:
+        raise ValidationError(_("No inspection checklist has been published yet."))
+
+    def work(app):
+        inspection = SiteInspection.objects.create(
+            application=app, checklist=checklist, planned_date=planned_date, planned_by=actor
+        )
+        findings_from_checklist(inspection)
+        draw = draws.draw_make(
+            kind=Draw.Kind.TEAM,
+            application=app,
+            target=inspection,
+            seat_roles=draws.team_roles(team_size),
+            actor=actor,
+            seed=seed,
+        )
+        draws.team_sync(inspection)
+        transition(
+            app,
+            actor,
+            "plan_inspection",
+            data={"date": planned_date, "draw": draw.pk, "checklist": checklist.version},
+        )
+
+    return run_task_step(application=application, actor=actor, step=FilingFlow.plan_inspection, work=work)
+
+
+def inspection_record(
+    *,
+    application,
+    actor,
+    results: dict,
+    conclusion: str,
+    summary: str = "",
+    reason: str = "",
+    photos: dict | None = None,
+) -> FilingApplication:
+    """The team leader records the last findings and signs the report, confirming the computed conclusion.
+
+    `results` maps item codes to (result, note), `photos` item codes to uploaded files.
+    """
+    if conclusion not in SiteInspection.Conclusion.values:
+        raise ValidationError(_("Choose a conclusion."))
+    photos = photos or {}
+    entries = {
+        code: FindingEntry(result=result, note=note, photos=list(photos.get(code, [])))
+        for code, (result, note) in results.items()
+    }
+    for code, files in photos.items():
+        entries.setdefault(code, FindingEntry(photos=list(files)))
+
+    def work(app):
+        inspection = app.inspections.select_for_update().first()
+        if not team_member_may_record(inspection, actor):
+            raise ValidationError(_("Confirm your seat on the team (no conflict of interest) before signing."))
+        changes = apply_entries(inspection=inspection, actor=actor, entries=entries)
+        problems = sign_off_problems(inspection, actor)
+        if problems:
+            raise ValidationError(problems)
+        computed = computed_conclusion(inspection)
+        check_conclusion(inspection, computed=computed, chosen=conclusion, reason=reason)
+        inspection.computed_conclusion, inspection.conclusion = computed, conclusion
+        inspection.conclusion_reason = reason.strip() if conclusion != computed else ""
+        inspection.summary, inspection.signed_at, inspection.signed_by = summary.strip(), timezone.now(), actor
+        fields = ["computed_conclusion", "conclusion", "conclusion_reason", "summary", "signed_at", "signed_by"]
+        inspection.save(update_fields=fields)
+        audit_record(
+            actor=actor,
+            action="inspection.signed",
+            obj=app,
+            data={"inspection": inspection.pk, "computed": computed, "conclusion": conclusion, **changes},
+        )
+        transition(app, actor, "finish_inspection", data={"conclusion": conclusion})
+        documents.inspection_report(application=app, inspection=inspection, actor=actor)
+
+    return run_task_step(application=application, actor=actor, step=FilingFlow.site_inspection, work=work)

@@ -1,14 +1,13 @@
 """The task pages of the inspection and assessment steps: form arguments, page context, service calls.
 
-Registered in cases.applications.steps.STEPS next to the other steps of the filing flow.
-"""
+Registered in cases.applications.steps.STEPS next to the other steps of the filing flow."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from cases.applications import steps_services as services
-from cases.inspections import forms, selectors
+from cases.draws import forms as draw_forms
+from cases.inspections import selectors
 from cases.inspections import services as inspections
 from cases.models import SiteInspection
 
@@ -16,7 +15,7 @@ SAVE_ACTION = "save"
 
 
 def plan(form, application, user):
-    return services.inspection_plan(
+    return inspections.inspection_plan(
         application=application,
         actor=user,
         planned_date=form.cleaned_data["planned_date"],
@@ -51,7 +50,7 @@ def inspection_context(request, task, application) -> dict:
             **{value: str(label) for value, label in Conclusion.choices},
             "incomplete": str(_("record every item first")),
         },
-        **forms.seat_forms(),
+        **draw_forms.seat_forms(),
     }
 
 
@@ -62,7 +61,7 @@ def inspect(form, application, user):
         save_findings(form, application, user)
         raise ValidationError([*blocking, _("Your findings have been saved; sign once the team is complete.")])
     entries = form.entries()
-    return services.inspection_record(
+    return inspections.inspection_record(
         application=application,
         actor=user,
         results={code: (entry.result, entry.note) for code, entry in entries.items()},
@@ -75,38 +74,3 @@ def inspect(form, application, user):
 
 def save_findings(form, application, user):
     return inspections.inspection_findings_save(inspection=form.inspection, actor=user, entries=form.entries())
-
-
-def draw_panel(form, application, user):
-    return services.expert_panel_draw(application=application, actor=user, panel_size=form.cleaned_data["panel_size"])
-
-
-def draw_panel_context(request, task, application) -> dict:
-    return {"inspection": application.inspections.first()}
-
-
-def score_form_kwargs(request, task, application) -> dict:
-    panel = application.panels.select_related("rubric").first()
-    return {"rubric": panel.rubric if panel else None}
-
-
-def score_context(request, task, application) -> dict:
-    view = selectors.panel_view(application=application, user=request.user)
-    seat = view.own_seat if view else None
-    return {
-        "panel_view": view,
-        "step_notice": SEAT_NOTICE,
-        "step_blocked": task.owner_id == request.user.pk and not (view and view.may_score),
-        "seat": seat,
-        **forms.seat_forms(),
-    }
-
-
-def score(form, application, user):
-    return services.expert_score_submit(
-        application=application,
-        actor=user,
-        points=form.points(),
-        comments=form.comments(),
-        comment=form.cleaned_data["comment"],
-    )

@@ -7,7 +7,6 @@ import pytest
 from django.db import connection, connections
 
 from cases.applications import services as apply
-from cases.applications import steps_services as steps
 from cases.applications.simulation import complete_draft
 from cases.models import ApplicationState as S
 from cases.models import FilingApplication
@@ -50,7 +49,7 @@ def test_two_clerks_accepting_the_same_claimed_task_only_one_wins(applicant, org
     task_claim(task_id=task.pk, actor=clerk)
 
     def accept():
-        steps.application_accept(application=draft, actor=clerk)
+        apply.application_accept(application=draft, actor=clerk)
 
     assert _race([accept, accept, accept]) == ["refused", "refused", "won"]
     application = FilingApplication.objects.get(pk=draft.pk)

@@ -8,8 +8,9 @@ from viewflow.workflow.status import STATUS
 
 from audits.models import AuditEvent
 from cases.applications import services as apply
-from cases.applications import steps_services as steps
 from cases.applications.simulation import seats_confirm_all, uniform_points
+from cases.assessments import services as assessments
+from cases.inspections import services as inspection_services
 from cases.models import DEFAULT_CHECKLIST, Attachment, Filing, GeneratedDocument
 from cases.models import ApplicationState as S
 from workflow.flows.filing import FilingFlow
@@ -27,12 +28,12 @@ def _open_steps(application):
 
 def _to_accepted(draft, applicant, clerk):
     apply.application_submit(application=draft, actor=applicant)
-    return steps.application_accept(application=draft, actor=clerk)
+    return apply.application_accept(application=draft, actor=clerk)
 
 
 def _plan(draft, chief):
     """The chief draws the team; everyone drawn confirms."""
-    steps.inspection_plan(application=draft, actor=chief, planned_date=timezone.localdate())
+    inspection_services.inspection_plan(application=draft, actor=chief, planned_date=timezone.localdate())
     seats_confirm_all(draft)
     return draft.inspections.first()
 
@@ -40,19 +41,23 @@ def _plan(draft, chief):
 def _to_assessing(draft, applicant, clerk, chief, inspectors):
     _to_accepted(draft, applicant, clerk)
     inspection = _plan(draft, chief)
-    return steps.inspection_record(application=draft, actor=inspection.leader, results=PASS_ALL, conclusion="meets")
+    return inspection_services.inspection_record(
+        application=draft, actor=inspection.leader, results=PASS_ALL, conclusion="meets"
+    )
 
 
 def _to_scoring(draft, applicant, clerk, chief, inspectors):
     _to_assessing(draft, applicant, clerk, chief, inspectors)
-    steps.expert_panel_draw(application=draft, actor=chief)
+    assessments.expert_panel_draw(application=draft, actor=chief)
     seats_confirm_all(draft)
     draft.refresh_from_db()
     return draft
 
 
 def _score(application, expert, value):
-    return steps.expert_score_submit(application=application, actor=expert, points=uniform_points(application, value))
+    return assessments.expert_score_submit(
+        application=application, actor=expert, points=uniform_points(application, value)
+    )
 
 
 def _to_deciding(draft, applicant, clerk, chief, inspectors, experts):
@@ -99,7 +104,7 @@ def test_accept_issues_an_acceptance_notice_and_moves_to_planning(draft, applica
 
 def test_return_and_resubmit_goes_back_to_review(draft, applicant, clerk):
     apply.application_submit(application=draft, actor=applicant)
-    application = steps.application_return(
+    application = apply.application_return(
         application=draft, actor=clerk, deficiencies=["营业执照不清晰", "缺少考评员证书"]
     )
     assert application.state == S.RETURNED
@@ -114,12 +119,12 @@ def test_return_and_resubmit_goes_back_to_review(draft, applicant, clerk):
 def test_return_without_deficiencies_is_refused(draft, applicant, clerk):
     apply.application_submit(application=draft, actor=applicant)
     with pytest.raises(ValidationError):
-        steps.application_return(application=draft, actor=clerk, deficiencies=["  "])
+        apply.application_return(application=draft, actor=clerk, deficiencies=["  "])
 
 
 def test_reject_as_ineligible_ends_the_flow(draft, applicant, clerk):
     apply.application_submit(application=draft, actor=applicant)
-    application = steps.application_reject_ineligible(application=draft, actor=clerk, reasons="不具备条件")
+    application = apply.application_reject_ineligible(application=draft, actor=clerk, reasons="不具备条件")
     assert application.state == S.REJECTED
     assert _open_steps(application) == []
 
@@ -127,25 +132,27 @@ def test_reject_as_ineligible_ends_the_flow(draft, applicant, clerk):
 def test_wrong_role_cannot_review(draft, applicant, chief):
     apply.application_submit(application=draft, actor=applicant)
     with pytest.raises(TaskUnavailable):
-        steps.application_accept(application=draft, actor=chief)
+        apply.application_accept(application=draft, actor=chief)
 
 
 def test_review_in_wrong_state_is_refused(draft, clerk):
     with pytest.raises(TaskUnavailable):
-        steps.application_accept(application=draft, actor=clerk)
+        apply.application_accept(application=draft, actor=clerk)
 
 
 def test_member_of_the_applicant_cannot_act(draft, applicant, clerk):
     apply.application_submit(application=draft, actor=applicant)
     draft.organisation.members.add(clerk)
     with pytest.raises(PermissionDenied):
-        steps.application_accept(application=draft, actor=clerk)
+        apply.application_accept(application=draft, actor=clerk)
 
 
 def test_inspection_needs_two_inspectors(draft, applicant, clerk, chief, inspectors):
     _to_accepted(draft, applicant, clerk)
     with pytest.raises(ValidationError):
-        steps.inspection_plan(application=draft, actor=chief, planned_date=timezone.localdate(), team_size=1)
+        inspection_services.inspection_plan(
+            application=draft, actor=chief, planned_date=timezone.localdate(), team_size=1
+        )
 
 
 def test_only_the_team_leader_records_the_inspection(draft, applicant, clerk, chief, inspectors):
@@ -153,7 +160,7 @@ def test_only_the_team_leader_records_the_inspection(draft, applicant, clerk, ch
     inspection = _plan(draft, chief)
     member = inspection.members.exclude(pk=inspection.leader_id).get()
     with pytest.raises(TaskUnavailable):
-        steps.inspection_record(application=draft, actor=member, results=PASS_ALL, conclusion="meets")
+        inspection_services.inspection_record(application=draft, actor=member, results=PASS_ALL, conclusion="meets")
 
 
 def test_inspection_opens_one_scoring_task_per_expert(draft, applicant, clerk, chief, inspectors, experts):
@@ -183,12 +190,12 @@ def test_clerk_who_accepted_cannot_decide(draft, applicant, clerk, chief, inspec
     application = _to_deciding(draft, applicant, clerk, chief, inspectors, experts)
     clerk.groups.add(*approver.groups.all())
     with pytest.raises(PermissionDenied):
-        steps.application_decide(application=application, actor=clerk, decision="approve")
+        apply.application_decide(application=application, actor=clerk, decision="approve")
 
 
 def test_send_back_to_inspection(draft, applicant, clerk, chief, inspectors, experts, approver):
     application = _to_deciding(draft, applicant, clerk, chief, inspectors, experts)
-    application = steps.application_decide(
+    application = apply.application_decide(
         application=application, actor=approver, decision="reinspect", reasons="补查"
     )
     assert application.state == S.INSPECTING
@@ -197,15 +204,15 @@ def test_send_back_to_inspection(draft, applicant, clerk, chief, inspectors, exp
 
 def test_approve_notice_objection_and_registration(draft, applicant, clerk, chief, inspectors, experts, approver):
     application = _to_deciding(draft, applicant, clerk, chief, inspectors, experts)
-    application = steps.application_decide(application=application, actor=approver, decision="approve")
+    application = apply.application_decide(application=application, actor=approver, decision="approve")
     assert application.state == S.ON_NOTICE and application.notice_ends > application.notice_starts
     with pytest.raises(ValidationError):  # the notice is still running
-        steps.application_register(application=application, actor=approver)
-    objection = steps.objection_record(application=application, actor=approver, raised_by="公众", content="场地不足")
+        apply.application_register(application=application, actor=approver)
+    objection = apply.objection_record(application=application, actor=approver, raised_by="公众", content="场地不足")
     with pytest.raises(ValidationError):  # an open objection blocks registration
-        steps.application_register(application=application, actor=approver, today=application.notice_ends)
-    steps.objection_resolve(objection=objection, actor=approver, resolution="经核实场地符合要求")
-    filing = steps.application_register(application=application, actor=approver, today=application.notice_ends)
+        apply.application_register(application=application, actor=approver, today=application.notice_ends)
+    apply.objection_resolve(objection=objection, actor=approver, resolution="经核实场地符合要求")
+    filing = apply.application_register(application=application, actor=approver, today=application.notice_ends)
     application.refresh_from_db()
     assert application.state == S.FILED and isinstance(filing, Filing)
     assert filing.scope.count() == application.scope_items.count()
@@ -216,16 +223,16 @@ def test_approve_notice_objection_and_registration(draft, applicant, clerk, chie
 def test_reject_on_the_merits(draft, applicant, clerk, chief, inspectors, experts, approver):
     application = _to_deciding(draft, applicant, clerk, chief, inspectors, experts)
     with pytest.raises(ValidationError):
-        steps.application_decide(application=application, actor=approver, decision="reject", reasons="")
-    application = steps.application_decide(application=application, actor=approver, decision="reject", reasons="不合格")
+        apply.application_decide(application=application, actor=approver, decision="reject", reasons="")
+    application = apply.application_decide(application=application, actor=approver, decision="reject", reasons="不合格")
     assert application.state == S.REJECTED
 
 
 def test_a_completed_task_cannot_be_completed_again(draft, applicant, clerk):
     apply.application_submit(application=draft, actor=applicant)
-    steps.application_accept(application=draft, actor=clerk)
+    apply.application_accept(application=draft, actor=clerk)
     with pytest.raises(TaskUnavailable):
-        steps.application_accept(application=draft, actor=clerk)
+        apply.application_accept(application=draft, actor=clerk)
     draft.refresh_from_db()
     assert (
         Task.objects.filter(process_id=draft.process_id, flow_task=FilingFlow.review, status=STATUS.DONE).count() == 1
@@ -234,7 +241,7 @@ def test_a_completed_task_cannot_be_completed_again(draft, applicant, clerk):
 
 def test_every_transition_is_in_the_audit_trail(draft, applicant, clerk):
     apply.application_submit(application=draft, actor=applicant)
-    steps.application_accept(application=draft, actor=clerk)
+    apply.application_accept(application=draft, actor=clerk)
     actions = list(
         AuditEvent.objects.filter(object_type="cases.filingapplication", object_id=str(draft.pk)).values_list(
             "action", "from_state", "to_state"

@@ -9,10 +9,10 @@ from django.core.exceptions import ValidationError
 from pypdf import PdfReader
 from viewflow.workflow.models import Task
 
-from cases.applications import steps_services as steps
 from cases.applications.simulation import seats_confirm_all
+from cases.assessments import selectors as assessment_selectors
+from cases.assessments import services as assessment_services
 from cases.draws.services import seat_decline
-from cases.inspections import selectors as inspection_selectors
 from cases.models import ApplicationState as S
 from cases.models import CriterionScore, DrawSeat, GeneratedDocument, Rubric, RubricCriterion
 from cases.models.assessments import aggregate_totals, weighted_total
@@ -97,7 +97,7 @@ def test_an_expert_who_has_not_confirmed_cannot_score(accepted, chief, inspector
     inspection = plan(accepted, chief)
     seats_confirm_all(accepted)
     sign(accepted, inspection)
-    steps.expert_panel_draw(application=accepted, actor=chief)
+    assessment_services.expert_panel_draw(application=accepted, actor=chief)
     expert = accepted.panels.first().scores.first().expert
     with pytest.raises(ValidationError, match="Confirm your seat"):
         score(accepted, expert, 80)
@@ -111,7 +111,7 @@ def test_a_panel_needs_three_experts_and_matching_fields(accepted, chief, inspec
     accepted.refresh_from_db()
     assert accepted.state == S.ASSESSING  # the inspection stands; the chief extends the pool and draws again
     with pytest.raises(ValidationError, match="at least three"):
-        steps.expert_panel_draw(application=accepted, actor=chief, panel_size=2)
+        assessment_services.expert_panel_draw(application=accepted, actor=chief, panel_size=2)
 
 
 # Blindness
@@ -123,15 +123,15 @@ def test_scores_stay_blind_until_the_last_expert_submits(accepted, chief, inspec
     score(accepted, first, 70)
     score(accepted, second, 80)
     for user in (first, second, third, clerk):
-        view = inspection_selectors.panel_view(application=accepted, user=user)
+        view = assessment_selectors.panel_view(application=accepted, user=user)
         assert view.result is None and view.columns is None
-    assert inspection_selectors.panel_view(application=accepted, user=first).own_score.total == D("70.00")
-    assert inspection_selectors.panel_view(application=accepted, user=third).own_score.submitted_at is None
+    assert assessment_selectors.panel_view(application=accepted, user=first).own_score.total == D("70.00")
+    assert assessment_selectors.panel_view(application=accepted, user=third).own_score.submitted_at is None
     score(accepted, third, 90)
     accepted.refresh_from_db()
     assert accepted.state == S.DECIDING
     for user in (first, clerk):
-        view = inspection_selectors.panel_view(application=accepted, user=user)
+        view = assessment_selectors.panel_view(application=accepted, user=user)
         assert view.result.mean == D("80.00") and [c.score.total for c in view.columns] == [D(70), D(80), D(90)]
 
 
@@ -159,7 +159,7 @@ def test_expert_scores_from_the_task_page_after_confirming(client, accepted, chi
     inspection = plan(accepted, chief)
     seats_confirm_all(accepted)
     sign(accepted, inspection)
-    steps.expert_panel_draw(application=accepted, actor=chief)
+    assessment_services.expert_panel_draw(application=accepted, actor=chief)
     expert = accepted.panels.first().scores.first().expert
     task = Task.objects.get(process_id=accepted.process_id, flow_task=FilingFlow.score, owner=expert)
     client.force_login(expert)
@@ -223,13 +223,15 @@ def test_only_the_chief_draws_the_panel_and_only_once_the_report_is_signed(
     accepted, chief, clerk, inspector_pool, expert_pool
 ):
     with pytest.raises(TaskUnavailable):
-        steps.expert_panel_draw(application=accepted, actor=chief)  # the inspection has not even been planned
+        assessment_services.expert_panel_draw(
+            application=accepted, actor=chief
+        )  # the inspection has not even been planned
     inspection = plan(accepted, chief)
     seats_confirm_all(accepted)
     with pytest.raises(TaskUnavailable):
-        steps.expert_panel_draw(application=accepted, actor=chief)  # not signed yet
+        assessment_services.expert_panel_draw(application=accepted, actor=chief)  # not signed yet
     sign(accepted, inspection)
     with pytest.raises(TaskUnavailable):
-        steps.expert_panel_draw(application=accepted, actor=clerk)
-    steps.expert_panel_draw(application=accepted, actor=chief)
+        assessment_services.expert_panel_draw(application=accepted, actor=clerk)
+    assessment_services.expert_panel_draw(application=accepted, actor=chief)
     assert accepted.panels.get().scores.count() == 3

@@ -14,8 +14,8 @@ from django.utils import timezone
 from viewflow.workflow.models import Task
 
 from cases.applications import services as apply
-from cases.applications import steps_services as steps
 from cases.applications.simulation import complete_draft, seats_confirm_all
+from cases.assessments import services as assessments
 from cases.draws import engine as draws
 from cases.draws.engine import Exclusion
 from cases.draws.services import seat_confirm, seat_decline, seat_redraw, seat_release
@@ -164,7 +164,7 @@ def test_an_inspector_of_the_case_cannot_sit_on_its_panel(accepted, chief):
     inspection = plan(accepted, chief)
     seats_confirm_all(accepted)
     sign(accepted, inspection)
-    steps.expert_panel_draw(application=accepted, actor=chief, seed="p")
+    assessments.expert_panel_draw(application=accepted, actor=chief, seed="p")
     panel_draw = Draw.objects.get(application=accepted, kind=Draw.Kind.PANEL)
     reasons = _reasons(panel_draw)
     for user in inspectors:
@@ -179,7 +179,7 @@ def test_experts_must_cover_the_applications_occupations(accepted, chief, inspec
     inspection = plan(accepted, chief)
     seats_confirm_all(accepted)
     sign(accepted, inspection)
-    steps.expert_panel_draw(application=accepted, actor=chief)
+    assessments.expert_panel_draw(application=accepted, actor=chief)
     draw = Draw.objects.get(application=accepted, kind=Draw.Kind.PANEL)
     assert sorted(draw.selected) == sorted(u.pk for u in welders)
     assert all(_reasons(draw)[u.pk] == [Exclusion.NO_FIELD_MATCH] for u in cooks)
@@ -189,7 +189,7 @@ def test_experts_must_cover_the_applications_occupations(accepted, chief, inspec
 def _second_application(applicant, organisation, occupation, clerk):
     second = complete_draft(applicant=applicant, organisation=organisation, occupation=occupation, rng=random.Random(9))
     apply.application_submit(application=second, actor=applicant)
-    return steps.application_accept(application=second, actor=clerk)
+    return apply.application_accept(application=second, actor=clerk)
 
 
 def test_rotation_excludes_people_drawn_for_the_same_organisation_recently(
@@ -337,7 +337,7 @@ def test_expert_decline_moves_the_scoring_task_to_the_replacement(accepted, chie
     inspection = plan(accepted, chief)
     seats_confirm_all(accepted)
     sign(accepted, inspection)
-    steps.expert_panel_draw(application=accepted, actor=chief)
+    assessments.expert_panel_draw(application=accepted, actor=chief)
     panel = accepted.panels.first()
     seat = DrawSeat.objects.filter(draw__panel=panel).first()
     seat_decline(seat=seat, actor=seat.user, reason="回避", conflict=DeclaredRelation.Kind.ADVISORY)

@@ -9,10 +9,10 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from cases.applications import services as apply
-from cases.applications import steps_services as steps
 from cases.applications.simulation import complete_draft
 from cases.common.demo import seed_demo
 from cases.draws.services import seat_confirm
+from cases.inspections import services as inspection_services
 from cases.models import GeneratedDocument, InspectionPhoto, Occupation, Organisation
 from tests.e2e.conftest import ARTIFACTS, login
 from tests.inspections.fixtures import photo_bytes
@@ -52,8 +52,8 @@ def _planned_inspection():
         applicant=applicant, organisation=organisation, occupation=occupation, rng=random.Random(7)
     )
     apply.application_submit(application=application, actor=applicant)
-    steps.application_accept(application=application, actor=User.objects.get(username="demo-clerk"))
-    steps.inspection_plan(
+    apply.application_accept(application=application, actor=User.objects.get(username="demo-clerk"))
+    inspection_services.inspection_plan(
         application=application, actor=User.objects.get(username="demo-chief"), planned_date=timezone.localdate()
     )
     inspection = application.inspections.get()

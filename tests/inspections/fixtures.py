@@ -9,10 +9,11 @@ from django.utils import timezone, translation
 from PIL import ExifTags, Image
 
 from cases.applications import services as apply
-from cases.applications import steps_services as steps
 from cases.applications.simulation import complete_draft, seats_confirm_all, uniform_points
+from cases.assessments import services as assessments
 from cases.common.demo import OCCUPATIONS_SAMPLE
 from cases.common.reference import occupations_import_csv
+from cases.inspections import services as inspection_services
 from cases.models import ExpertProfile, InspectorProfile, Occupation
 from tests.factories import UserFactory
 from workflow import roles
@@ -66,11 +67,11 @@ def draft(applicant, organisation, occupation):
 @pytest.fixture
 def accepted(draft, applicant, clerk):
     apply.application_submit(application=draft, actor=applicant)
-    return steps.application_accept(application=draft, actor=clerk)
+    return apply.application_accept(application=draft, actor=clerk)
 
 
 def plan(application, chief, *, seed="seed-1", team_size=2):
-    steps.inspection_plan(
+    inspection_services.inspection_plan(
         application=application, actor=chief, planned_date=timezone.localdate(), team_size=team_size, seed=seed
     )
     return application.inspections.first()
@@ -78,7 +79,7 @@ def plan(application, chief, *, seed="seed-1", team_size=2):
 
 def sign(application, inspection, results=None, conclusion="meets", **kwargs):
     results = results or {f.code: ("pass", "") for f in inspection.findings.all()}
-    return steps.inspection_record(
+    return inspection_services.inspection_record(
         application=application, actor=inspection.leader, results=results, conclusion=conclusion, **kwargs
     )
 
@@ -88,7 +89,7 @@ def to_scoring(application, chief, *, panel_size=3, seed="panel-seed"):
     inspection = plan(application, chief)
     seats_confirm_all(application)
     sign(application, inspection)
-    steps.expert_panel_draw(application=application, actor=chief, panel_size=panel_size, seed=seed)
+    assessments.expert_panel_draw(application=application, actor=chief, panel_size=panel_size, seed=seed)
     seats_confirm_all(application)
     application.refresh_from_db()
     return application.panels.first()
@@ -96,7 +97,7 @@ def to_scoring(application, chief, *, panel_size=3, seed="panel-seed"):
 
 def score(application, expert, value, **kwargs):
     points = value if isinstance(value, dict) else uniform_points(application, value)
-    return steps.expert_score_submit(application=application, actor=expert, points=points, **kwargs)
+    return assessments.expert_score_submit(application=application, actor=expert, points=points, **kwargs)
 
 
 def photo_bytes(

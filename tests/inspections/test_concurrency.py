@@ -8,10 +8,10 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from cases.applications import services as apply
-from cases.applications import steps_services as steps
 from cases.applications.simulation import complete_draft
 from cases.draws import engine as draws
 from cases.draws.services import seat_decline
+from cases.inspections import services as inspection_services
 from cases.models import DrawSeat
 from tests.inspections.fixtures import make_inspectors
 
@@ -28,8 +28,10 @@ def test_simultaneous_declines_never_draw_the_same_replacement(
     make_inspectors(5)
     draft = complete_draft(applicant=applicant, organisation=organisation, occupation=occupation, rng=random.Random(5))
     apply.application_submit(application=draft, actor=applicant)
-    steps.application_accept(application=draft, actor=clerk)
-    steps.inspection_plan(application=draft, actor=chief, planned_date=timezone.localdate(), team_size=3, seed="t")
+    apply.application_accept(application=draft, actor=clerk)
+    inspection_services.inspection_plan(
+        application=draft, actor=chief, planned_date=timezone.localdate(), team_size=3, seed="t"
+    )
     members = list(DrawSeat.objects.filter(role=DrawSeat.Role.MEMBER).select_related("user"))
     # Every redraw uses the same seed: without the team lock both would pick the same first-ranked person.
     monkeypatch.setattr(draws, "new_seed", lambda: "same-seed")

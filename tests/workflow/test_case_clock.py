@@ -7,7 +7,6 @@ from django.urls import reverse
 from viewflow.workflow.models import Process, Task
 
 from cases.applications import services as apply
-from cases.applications import steps_services as steps
 from tests.workflow.conftest import at
 from workflow.deadlines import case_clock
 from workflow.flows.filing import FilingFlow
@@ -29,7 +28,7 @@ def _back_date(application, *, submitted, returned=None, resubmitted=None):
 
 def test_returned_application_stops_the_clock_and_resubmission_resumes_it(draft, applicant, clerk):
     apply.application_submit(application=draft, actor=applicant)
-    steps.application_return(application=draft, actor=clerk, deficiencies=["场地租赁合同缺失"])
+    apply.application_return(application=draft, actor=clerk, deficiencies=["场地租赁合同缺失"])
     # Submitted Monday 2 Mar 2026, returned Wednesday 4 Mar.
     process = _back_date(draft, submitted=date(2026, 3, 2), returned=date(2026, 3, 4))
 
@@ -49,7 +48,7 @@ def test_returned_application_stops_the_clock_and_resubmission_resumes_it(draft,
 
 def test_a_pause_across_the_spring_festival_costs_only_its_working_days(draft, applicant, clerk):
     apply.application_submit(application=draft, actor=applicant)
-    steps.application_return(application=draft, actor=clerk, deficiencies=["补充考评人员证书"])
+    apply.application_return(application=draft, actor=clerk, deficiencies=["补充考评人员证书"])
     apply.application_submit(application=draft, actor=applicant)
     # Submitted Tue 10 Feb 2026, returned Thu 12 Feb, resubmitted Wed 25 Feb; looked at Fri 27 Feb.
     process = _back_date(draft, submitted=date(2026, 2, 10), returned=date(2026, 2, 12), resubmitted=date(2026, 2, 25))
@@ -61,7 +60,7 @@ def test_a_pause_across_the_spring_festival_costs_only_its_working_days(draft, a
 def test_two_returns_are_two_pauses(draft, applicant, clerk):
     for text in ["缺少章程", "章程未盖章"]:
         apply.application_submit(application=draft, actor=applicant)
-        steps.application_return(application=draft, actor=clerk, deficiencies=[text])
+        apply.application_return(application=draft, actor=clerk, deficiencies=[text])
     draft.refresh_from_db()
     clock = case_clock(process=draft.process)
     assert len(clock.pauses) == 2
@@ -72,7 +71,7 @@ def test_two_returns_are_two_pauses(draft, applicant, clerk):
 
 def test_the_case_page_shows_the_clock_and_the_pause(client, draft, applicant, clerk):
     apply.application_submit(application=draft, actor=applicant)
-    steps.application_return(application=draft, actor=clerk, deficiencies=["补充场地照片"])
+    apply.application_return(application=draft, actor=clerk, deficiencies=["补充场地照片"])
     client.force_login(applicant)
     body = client.get(reverse("applications:detail", args=[draft.pk])).content.decode()
     assert 'data-testid="case-clock"' in body

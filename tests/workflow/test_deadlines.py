@@ -8,8 +8,8 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from cases.applications import services as apply
-from cases.applications import steps_services as steps
 from cases.applications.simulation import Outcome, Staff, panel_experts, run_to_end
+from cases.inspections import services as inspections
 from tests.workflow.conftest import at
 from workflow.calendar import due_date
 from workflow.deadlines import attach_due_status, deadline_for_new_task
@@ -118,13 +118,13 @@ def test_every_task_of_the_filing_flow_gets_a_deadline(draft, applicant, clerk, 
 
 def test_the_inspection_is_one_stage_with_one_due_date(draft, applicant, clerk, chief, inspectors):
     apply.application_submit(application=draft, actor=applicant)
-    steps.application_accept(application=draft, actor=clerk)
+    apply.application_accept(application=draft, actor=clerk)
     draft.refresh_from_db()
     plan = Task.objects.get(process_id=draft.process_id, flow_task=FilingFlow.plan_inspection)
     # Planned late: the team still has only what is left of the 15 working days.
     stage_due = timezone.localdate() + timedelta(days=3)
     TaskDeadline.objects.filter(task=plan).update(due_on=stage_due)
-    steps.inspection_plan(application=draft, actor=chief, planned_date=timezone.localdate())
+    inspections.inspection_plan(application=draft, actor=chief, planned_date=timezone.localdate())
     visit = Task.objects.get(process_id=draft.process_id, flow_task=FilingFlow.site_inspection)
     assert visit.deadline.step == StepCode.INSPECTION
     assert visit.deadline.due_on == stage_due
@@ -132,7 +132,7 @@ def test_the_inspection_is_one_stage_with_one_due_date(draft, applicant, clerk, 
 
 def test_the_supplement_waits_for_the_applicant_and_does_not_escalate(draft, applicant, clerk):
     apply.application_submit(application=draft, actor=applicant)
-    steps.application_return(application=draft, actor=clerk, deficiencies=["营业执照复印件不清晰"])
+    apply.application_return(application=draft, actor=clerk, deficiencies=["营业执照复印件不清晰"])
     draft.refresh_from_db()
     supplement = Task.objects.get(process_id=draft.process_id, flow_task=FilingFlow.supplement)
     deadline = supplement.deadline

@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from viewflow.workflow.models import Task
 
 from cases.applications import services as apply
-from cases.applications import steps_services as steps
+from cases.inspections import services as inspection_services
 from tests.factories import UserFactory
 from workflow import notifications, roles
 from workflow.flows.filing import FilingFlow
@@ -58,8 +58,8 @@ def test_reassignment_tells_the_new_and_the_previous_holder(draft, applicant, cl
 
 def test_a_task_created_for_a_named_person_tells_them(draft, applicant, clerk, chief, inspectors):
     apply.application_submit(application=draft, actor=applicant)
-    steps.application_accept(application=draft, actor=clerk)
-    steps.inspection_plan(application=draft, actor=chief, planned_date=timezone.localdate())
+    apply.application_accept(application=draft, actor=clerk)
+    inspection_services.inspection_plan(application=draft, actor=chief, planned_date=timezone.localdate())
     inspection = draft.inspections.get()
     assigned = Notification.objects.get(recipient=inspection.leader, kind=K.TASK_ASSIGNED)
     assert assigned.data["step"] == "Site inspection"
@@ -73,9 +73,9 @@ def test_the_applicants_hear_of_return_and_acceptance(draft, applicant, clerk, o
     colleague = UserFactory(username="t-applicant-2", roles=[roles.APPLICANT])
     organisation.members.add(colleague)
     apply.application_submit(application=draft, actor=applicant)
-    steps.application_return(application=draft, actor=clerk, deficiencies=["缺少营业执照"])
+    apply.application_return(application=draft, actor=clerk, deficiencies=["缺少营业执照"])
     apply.application_submit(application=draft, actor=applicant)
-    steps.application_accept(application=draft, actor=clerk)
+    apply.application_accept(application=draft, actor=clerk)
     for user in (applicant, colleague):
         assert _kinds(user) == [K.APPLICATION_ACCEPTED, K.APPLICATION_RETURNED]
     returned = Notification.objects.get(recipient=applicant, kind=K.APPLICATION_RETURNED)
@@ -86,13 +86,13 @@ def test_the_applicants_hear_of_return_and_acceptance(draft, applicant, clerk, o
 def test_a_second_return_is_a_second_event(draft, applicant, clerk):
     for text in ["缺少章程", "章程未盖章"]:
         apply.application_submit(application=draft, actor=applicant)
-        steps.application_return(application=draft, actor=clerk, deficiencies=[text])
+        apply.application_return(application=draft, actor=clerk, deficiencies=[text])
     assert _kinds(applicant) == [K.APPLICATION_RETURNED, K.APPLICATION_RETURNED]
 
 
 def test_the_applicants_hear_of_a_rejection(draft, applicant, clerk):
     apply.application_submit(application=draft, actor=applicant)
-    steps.application_reject_ineligible(application=draft, actor=clerk, reasons="不属于备案范围")
+    apply.application_reject_ineligible(application=draft, actor=clerk, reasons="不属于备案范围")
     decided = Notification.objects.get(recipient=applicant)
     assert (decided.kind, decided.data["outcome"]) == (K.APPLICATION_DECIDED, notifications.REJECTED)
     with translation.override("en"):
@@ -134,7 +134,7 @@ def test_email_is_sent_after_commit_in_the_recipients_language(
     draft.organisation.members.add(organisation_colleague)
     apply.application_submit(application=draft, actor=applicant)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        steps.application_accept(application=draft, actor=clerk)
+        apply.application_accept(application=draft, actor=clerk)
     assert mail.outbox == []  # nothing before the commit
     for callback in callbacks:
         callback()
@@ -164,7 +164,7 @@ def test_email_off_for_a_kind_keeps_the_bell(draft, applicant, clerk, django_cap
     NotificationSettings.objects.create(user=applicant, email_off=[K.APPLICATION_ACCEPTED])
     apply.application_submit(application=draft, actor=applicant)
     with django_capture_on_commit_callbacks(execute=True):
-        steps.application_accept(application=draft, actor=clerk)
+        apply.application_accept(application=draft, actor=clerk)
     accepted = Notification.objects.get(recipient=applicant, kind=K.APPLICATION_ACCEPTED)
     assert accepted.email == Notification.Email.NONE
     assert mail.outbox == []
@@ -175,7 +175,7 @@ def test_a_user_without_an_address_gets_no_email(draft, applicant, clerk, django
     applicant.save(update_fields=["email"])
     apply.application_submit(application=draft, actor=applicant)
     with django_capture_on_commit_callbacks(execute=True):
-        steps.application_accept(application=draft, actor=clerk)
+        apply.application_accept(application=draft, actor=clerk)
     assert Notification.objects.get(recipient=applicant).email == Notification.Email.NONE
 
 

@@ -11,7 +11,6 @@ from viewflow.workflow.status import STATUS
 
 from audits.models import AuditEvent
 from cases.applications import services as apply
-from cases.applications import steps_services as steps
 from tests.factories import UserFactory
 from tests.workflow.conftest import at
 from workflow import jobs, roles
@@ -88,7 +87,7 @@ def test_a_grace_of_zero_escalates_on_the_first_working_day_late(review, chief, 
 
 
 def test_a_completed_task_is_left_alone(review, clerk, chief):
-    steps.application_accept(application=review.process.filing_application, actor=clerk)
+    apply.application_accept(application=review.process.filing_application, actor=clerk)
     assert Task.objects.get(pk=review.pk).status == STATUS.DONE
     result = sla_sweep(today=date(2026, 3, 30))
     assert review.pk not in result.overdue + result.escalated
@@ -107,7 +106,7 @@ def test_an_unclaimed_queue_task_escalates_but_tells_no_owner(draft, applicant, 
 
 def test_the_applicant_is_reminded_of_the_supplement_and_nobody_escalates(draft, applicant, clerk, chief):
     apply.application_submit(application=draft, actor=applicant)
-    steps.application_return(application=draft, actor=clerk, deficiencies=["补充考评场地证明"])
+    apply.application_return(application=draft, actor=clerk, deficiencies=["补充考评场地证明"])
     draft.refresh_from_db()
     task = Task.objects.get(process_id=draft.process_id, flow_task=FilingFlow.supplement)
     TaskDeadline.objects.filter(task=task).update(started_on=date(2026, 3, 4), due_on=DUE)
