@@ -11,8 +11,11 @@ from cases.certificates import views as certificate_views
 from cases.draws.urls import AssignmentsApp, DrawsApp
 from cases.inspections import views as inspection_views
 from cases.registry import views as registry_views
-from cases.supervision import body_views
-from cases.supervision import views as supervision_views
+from cases.supervision.views import annual_reports
+from cases.supervision.views import body as body_views
+from cases.supervision.views import campaigns as campaigns_views
+from cases.supervision.views import cases as supervision_views
+from cases.supervision.views import complaints as complaints_views
 from config.areas import AreaApplication
 from workflow import roles
 from workflow import views as workflow_views
@@ -216,16 +219,16 @@ class RegistryApp(AreaApplication):
     filing_path = path("filings/<int:pk>/", registry_views.registry_detail, name="filing")
     change_path = path("filings/<int:pk>/<str:action>/", registry_views.registry_change, name="change")
     open_case_path = path("filings/<int:pk>/cases/new/", registry_views.registry_open_case, name="open_case")
-    campaigns_path = path("campaigns/", registry_views.campaign_list, name="campaigns")
-    campaign_create_path = path("campaigns/new/", registry_views.campaign_create, name="campaign_create")
-    campaign_path = path("campaigns/<int:pk>/", registry_views.campaign_detail, name="campaign")
-    campaign_draw_path = path("campaigns/<int:pk>/draw/", registry_views.campaign_draw, name="campaign_draw")
-    campaign_replay_path = path("campaigns/<int:pk>/replay/", registry_views.campaign_replay, name="campaign_replay")
-    campaign_close_path = path("campaigns/<int:pk>/close/", registry_views.campaign_close, name="campaign_close")
-    complaints_path = path("complaints/", registry_views.complaint_list, name="complaints")
-    complaint_create_path = path("complaints/new/", registry_views.complaint_create, name="complaint_create")
-    reports_path = path("annual-reports/", registry_views.report_overview, name="reports")
-    report_path = path("annual-reports/<int:pk>/", registry_views.report_detail, name="report")
+    campaigns_path = path("campaigns/", campaigns_views.campaign_list, name="campaigns")
+    campaign_create_path = path("campaigns/new/", campaigns_views.campaign_create, name="campaign_create")
+    campaign_path = path("campaigns/<int:pk>/", campaigns_views.campaign_detail, name="campaign")
+    campaign_draw_path = path("campaigns/<int:pk>/draw/", campaigns_views.campaign_draw, name="campaign_draw")
+    campaign_replay_path = path("campaigns/<int:pk>/replay/", campaigns_views.campaign_replay, name="campaign_replay")
+    campaign_close_path = path("campaigns/<int:pk>/close/", campaigns_views.campaign_close, name="campaign_close")
+    complaints_path = path("complaints/", complaints_views.complaint_list, name="complaints")
+    complaint_create_path = path("complaints/new/", complaints_views.complaint_create, name="complaint_create")
+    reports_path = path("annual-reports/", annual_reports.report_overview, name="reports")
+    report_path = path("annual-reports/<int:pk>/", annual_reports.report_detail, name="report")
 
 
 class FiledBodyApp(AreaApplication):

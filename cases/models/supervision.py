@@ -39,7 +39,7 @@ class SupervisionCampaign(ConcurrentTransitionMixin, models.Model):
         _("inspectors per body"), default=2, validators=[MinValueValidator(2), MaxValueValidator(5)]
     )
     state = FSMField(_("state"), default=State.DRAFT, choices=State.choices, protected=True, db_index=True)
-    # The draw, recorded so that anyone can replay it (cases.supervision.services.draw_sample): the seed,
+    # The draw, recorded so that anyone can replay it (cases.supervision.services.campaigns.draw_sample): the seed,
     # the population and pool as they were (sorted ids), the inspectors excluded per body for conflicts,
     # and the result.
     seed = models.CharField(_("random seed"), max_length=64, blank=True)

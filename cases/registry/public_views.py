@@ -16,6 +16,7 @@ from openpyxl import Workbook
 
 from cases.models import Filing, Organisation, SkillLevel, SupervisionCampaign
 from cases.registry import selectors
+from cases.supervision import selectors as supervision
 
 PAGE_SIZE = 25
 FILTERS = ("q", "district", "category", "occupation", "status")
@@ -165,7 +166,7 @@ def directory_export_xlsx(request):
 
 @require_GET
 def campaign_results(request):
-    page = Paginator(selectors.closed_campaigns(), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(supervision.closed_campaigns(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "public/directory_campaigns.html", {"page": page})
 
 
@@ -179,7 +180,7 @@ def campaign_result(request, number):
         "public/directory_campaign.html",
         {
             "campaign": campaign,
-            "cases": selectors.campaign_cases(campaign),
+            "cases": supervision.campaign_cases(campaign),
             "districts": list(campaign.districts.all()),
             "occupations": list(campaign.occupations.all()),
             "population": len(campaign.population),

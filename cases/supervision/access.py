@@ -1,8 +1,7 @@
 """Object-level access to supervision records: each helper returns the object or raises Http404.
 
 Regulators with the read permission see every case; inspectors the cases they are on; a filed body
-only its own (and never the complaint behind a case). Another organisation's id is a 404.
-"""
+only its own (and never the complaint behind a case). Another organisation's id is a 404."""
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -10,11 +9,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from viewflow.workflow.models import Task
 
-from cases.models import CaseState, Filing, RectificationOrder, SupervisionCampaign, SupervisionCase
+from cases.models import CaseState, RectificationOrder, SupervisionCampaign, SupervisionCase
 from workflow import roles
 from workflow.tasks import user_may_take
 
 READ_CASES = "cases.view_supervisioncase"
+
+
 SUPERVISE = "cases.supervise_filings"
 
 
@@ -58,16 +59,6 @@ def access_own_case(user, pk) -> SupervisionCase:
 def access_own_order(user, case_pk, order_pk) -> RectificationOrder:
     case = access_own_case(user, case_pk)
     return get_object_or_404(RectificationOrder, pk=order_pk, case=case)
-
-
-def access_own_filing(user, pk) -> Filing:
-    return get_object_or_404(Filing.objects.select_related("organisation").filter(organisation__members=user), pk=pk)
-
-
-def access_filing(user, pk) -> Filing:
-    """A registry entry for the regulator's registry pages."""
-    require_perm(user, "cases.view_filing")
-    return get_object_or_404(Filing.objects.select_related("organisation__district"), pk=pk)
 
 
 def access_campaign(user, pk) -> SupervisionCampaign:

@@ -18,7 +18,7 @@ from cases.models import (
     SkillLevel,
     SupervisionCase,
 )
-from cases.supervision import services as supervision
+from cases.supervision.services import cases as supervision
 from workflow import roles
 
 
@@ -43,19 +43,6 @@ class LinesField(forms.CharField):
 
     def to_python(self, value):
         return [line.strip() for line in (super().to_python(value) or "").splitlines() if line.strip()]
-
-
-# Registry (regulator)
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
-
-
-class OpenCaseForm(forms.Form):
-    summary = forms.CharField(
-        label=_("Why is the case opened?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
-    )
 
 
 class ComplaintForm(forms.Form):

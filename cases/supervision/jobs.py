@@ -12,7 +12,7 @@ def supervision_sweep(today: str | None = None) -> dict:
     """
     from datetime import date
 
-    from cases.supervision.services import supervision_sweep as sweep
+    from cases.supervision.services.sweep import supervision_sweep as sweep
 
     result = sweep(today=date.fromisoformat(today) if today else None)
     return {name: len(getattr(result, name)) for name in ("expired", "lapsed", "late_reports", "anomalies", "inactive")}

@@ -33,6 +33,6 @@ def inspectors(db):
 
 @pytest.fixture
 def case(filing, supervisor):
-    from cases.supervision import services as supervision
+    from cases.supervision.services import cases as supervision
 
     return supervision.case_open(filing=filing, trigger="other", summary="专项检查", actor=supervisor)

@@ -4,7 +4,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from cases.applications.simulation import TINY_PDF
-from cases.supervision import services as supervision
+from cases.supervision.services import cases as supervision
 
 
 def evidence(name="整改报告.pdf"):

@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from cases.registry.selectors import annual_report_overview
-from cases.supervision import services as supervision
-from cases.supervision.services import ReportLine
+from cases.supervision.selectors import annual_report_overview
+from cases.supervision.services import annual_reports as report_services
+from cases.supervision.services.annual_reports import ReportLine
 from tests.registry.helpers import make_filing
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,7 @@ def _line(occupation, level=5, assessments=2, candidates=40, certificates=35):
 
 
 def _submit(filing, actor, lines, year=LAST_YEAR, examiners=3):
-    return supervision.annual_report_submit(filing=filing, year=year, actor=actor, examiners=examiners, lines=lines)
+    return report_services.annual_report_submit(filing=filing, year=year, actor=actor, examiners=examiners, lines=lines)
 
 
 def test_the_body_submits_its_report(old_filing, applicant, occupations):

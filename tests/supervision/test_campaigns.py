@@ -7,7 +7,8 @@ from django.utils import translation
 from audits.models import AuditEvent
 from cases.models import District, Filing, SupervisionCase
 from cases.registry import services as registry
-from cases.supervision import services as supervision
+from cases.supervision.services import campaigns as campaign_services
+from cases.supervision.services import cases as supervision
 from tests.registry.helpers import make_filing
 
 pytestmark = pytest.mark.django_db
@@ -20,13 +21,13 @@ def registry_of_five(occupations):
 
 def _campaign(supervisor, inspectors, **kwargs):
     kwargs.setdefault("sample_size", 3)
-    return supervision.campaign_create(
+    return campaign_services.campaign_create(
         actor=supervisor, name="2026年第一批双随机抽查", inspector_pool=inspectors, **kwargs
     )
 
 
 def test_draw_opens_one_case_per_drawn_body_with_a_team_from_the_pool(registry_of_five, supervisor, inspectors):
-    campaign = supervision.campaign_draw(campaign=_campaign(supervisor, inspectors), actor=supervisor)
+    campaign = campaign_services.campaign_draw(campaign=_campaign(supervisor, inspectors), actor=supervisor)
     assert campaign.state == "drawn" and campaign.seed is not None
     assert campaign.population == sorted(f.pk for f in registry_of_five)
     cases = list(campaign.cases.prefetch_related("inspectors"))
@@ -40,16 +41,18 @@ def test_draw_opens_one_case_per_drawn_body_with_a_team_from_the_pool(registry_o
 
 
 def test_the_draw_replays_from_its_record(registry_of_five, supervisor, inspectors):
-    campaign = supervision.campaign_draw(campaign=_campaign(supervisor, inspectors), actor=supervisor)
-    assert supervision.campaign_replay(campaign)
+    campaign = campaign_services.campaign_draw(campaign=_campaign(supervisor, inspectors), actor=supervisor)
+    assert campaign_services.campaign_replay(campaign)
     campaign.draw[0]["inspectors"].reverse()
-    assert not supervision.campaign_replay(campaign)
+    assert not campaign_services.campaign_replay(campaign)
 
 
 def test_a_given_seed_gives_the_same_draw(registry_of_five, supervisor, inspectors):
-    first = supervision.campaign_draw(campaign=_campaign(supervisor, inspectors), actor=supervisor, seed="20260101")
+    first = campaign_services.campaign_draw(
+        campaign=_campaign(supervisor, inspectors), actor=supervisor, seed="20260101"
+    )
     second = _campaign(supervisor, inspectors)
-    draw = supervision.draw_sample(
+    draw = campaign_services.draw_sample(
         seed="20260101",
         population=second_population(second),
         pool=[u.pk for u in inspectors],
@@ -61,21 +64,21 @@ def test_a_given_seed_gives_the_same_draw(registry_of_five, supervisor, inspecto
 
 
 def second_population(campaign):
-    from cases.registry.selectors import campaign_population
+    from cases.supervision.selectors import campaign_population
 
     return sorted(campaign_population(campaign).values_list("pk", flat=True))
 
 
 def test_ratio_rounds_up(registry_of_five, supervisor, inspectors):
     campaign = _campaign(supervisor, inspectors, sample_size=None, sample_ratio=50)
-    campaign = supervision.campaign_draw(campaign=campaign, actor=supervisor)
+    campaign = campaign_services.campaign_draw(campaign=campaign, actor=supervisor)
     assert len(campaign.draw) == 3
 
 
 def test_a_campaign_larger_than_its_population_names_both_numbers(registry_of_five, supervisor, inspectors):
     campaign = _campaign(supervisor, inspectors, sample_size=6)
     with pytest.raises(ValidationError) as error:
-        supervision.campaign_draw(campaign=campaign, actor=supervisor)
+        campaign_services.campaign_draw(campaign=campaign, actor=supervisor)
     assert "6" in error.value.messages[0] and "5" in error.value.messages[0]
     campaign.refresh_from_db()
     assert campaign.state == "draft" and not SupervisionCase.objects.exists()
@@ -85,7 +88,7 @@ def test_population_is_active_bodies_matching_the_filter(registry_of_five, super
     revoked, suspended = registry_of_five[:2]
     registry.filing_revoke(filing=revoked, actor=supervisor, reason="x")
     registry.filing_suspend(filing=suspended, actor=supervisor, reason="x")
-    campaign = supervision.campaign_draw(campaign=_campaign(supervisor, inspectors), actor=supervisor)
+    campaign = campaign_services.campaign_draw(campaign=_campaign(supervisor, inspectors), actor=supervisor)
     assert campaign.population == sorted(f.pk for f in registry_of_five[2:])
 
 
@@ -93,13 +96,15 @@ def test_district_filter_with_nobody_in_it(registry_of_five, supervisor, inspect
     empty = District.objects.exclude(pk__in=[f.organisation.district_id for f in registry_of_five]).first()
     campaign = _campaign(supervisor, inspectors, districts=[empty])
     with translation.override("en"), pytest.raises(ValidationError, match="filter"):
-        supervision.campaign_draw(campaign=campaign, actor=supervisor)
+        campaign_services.campaign_draw(campaign=campaign, actor=supervisor)
 
 
 def test_an_inspector_never_draws_their_own_organisation(occupations, supervisor, inspectors):
     only = make_filing(occupations=occupations)
     only.organisation.members.add(inspectors[0])
-    campaign = supervision.campaign_draw(campaign=_campaign(supervisor, inspectors, sample_size=1), actor=supervisor)
+    campaign = campaign_services.campaign_draw(
+        campaign=_campaign(supervisor, inspectors, sample_size=1), actor=supervisor
+    )
     assert campaign.exclusions == {str(only.pk): [inspectors[0].pk]}
     assert set(campaign.draw[0]["inspectors"]) == {inspectors[1].pk, inspectors[2].pk}
 
@@ -109,13 +114,13 @@ def test_too_few_inspectors_free_of_conflicts_names_the_body(occupations, superv
     only.organisation.members.add(inspectors[0], inspectors[1])
     campaign = _campaign(supervisor, inspectors, sample_size=1)
     with pytest.raises(ValidationError, match=only.organisation.name):
-        supervision.campaign_draw(campaign=campaign, actor=supervisor)
+        campaign_services.campaign_draw(campaign=campaign, actor=supervisor)
 
 
 def test_drawing_twice_is_refused(registry_of_five, supervisor, inspectors):
-    campaign = supervision.campaign_draw(campaign=_campaign(supervisor, inspectors), actor=supervisor)
+    campaign = campaign_services.campaign_draw(campaign=_campaign(supervisor, inspectors), actor=supervisor)
     with pytest.raises(ValidationError):
-        supervision.campaign_draw(campaign=campaign, actor=supervisor)
+        campaign_services.campaign_draw(campaign=campaign, actor=supervisor)
     assert campaign.cases.count() == 3
 
 
@@ -145,28 +150,32 @@ def test_only_supervisors_run_campaigns(registry_of_five, supervisor, inspectors
         _campaign(clerk, inspectors)
     campaign = _campaign(supervisor, inspectors)
     with pytest.raises(PermissionDenied):
-        supervision.campaign_draw(campaign=campaign, actor=clerk)
+        campaign_services.campaign_draw(campaign=campaign, actor=clerk)
 
 
 def test_closing_needs_every_case_closed_and_a_summary(registry_of_five, supervisor, inspectors):
-    campaign = supervision.campaign_draw(campaign=_campaign(supervisor, inspectors, sample_size=1), actor=supervisor)
+    campaign = campaign_services.campaign_draw(
+        campaign=_campaign(supervisor, inspectors, sample_size=1), actor=supervisor
+    )
     with pytest.raises(ValidationError, match=campaign.cases.get().number):
-        supervision.campaign_close(campaign=campaign, actor=supervisor, summary="全部合格")
+        campaign_services.campaign_close(campaign=campaign, actor=supervisor, summary="全部合格")
     case = campaign.cases.get()
     from tests.supervision import steps
 
     steps.to_findings(case, supervisor, [case.leader, *case.inspectors.exclude(pk=case.leader_id)], problems=())
     supervision.case_decide(case=case, actor=supervisor, decision="close")
     with pytest.raises(ValidationError):
-        supervision.campaign_close(campaign=campaign, actor=supervisor, summary="")
-    campaign = supervision.campaign_close(campaign=campaign, actor=supervisor, summary="抽查1家，未发现问题。")
+        campaign_services.campaign_close(campaign=campaign, actor=supervisor, summary="")
+    campaign = campaign_services.campaign_close(campaign=campaign, actor=supervisor, summary="抽查1家，未发现问题。")
     assert campaign.state == "closed" and campaign.closed_at
 
 
 def test_a_campaign_case_keeps_its_drawn_team_and_cannot_be_dismissed(registry_of_five, supervisor, inspectors):
     from django.utils import timezone
 
-    campaign = supervision.campaign_draw(campaign=_campaign(supervisor, inspectors, sample_size=1), actor=supervisor)
+    campaign = campaign_services.campaign_draw(
+        campaign=_campaign(supervisor, inspectors, sample_size=1), actor=supervisor
+    )
     case = campaign.cases.get()
     with pytest.raises(ValidationError):
         supervision.case_dismiss(case=case, actor=supervisor, reason="x")
@@ -186,7 +195,7 @@ def test_declared_relations_and_employers_are_conflicts_too(occupations, supervi
     DeclaredRelation.objects.create(user=inspectors[0], organisation=only.organisation, kind="former_employee")
     InspectorProfile.objects.create(user=inspectors[1], employer=only.organisation)
     campaign = _campaign(supervisor, [*inspectors, *_more_inspectors(2)], sample_size=1)
-    campaign = supervision.campaign_draw(campaign=campaign, actor=supervisor)
+    campaign = campaign_services.campaign_draw(campaign=campaign, actor=supervisor)
     assert campaign.exclusions == {str(only.pk): sorted([inspectors[0].pk, inspectors[1].pk])}
     assert not {inspectors[0].pk, inspectors[1].pk} & set(campaign.draw[0]["inspectors"])
 
@@ -196,7 +205,9 @@ def test_inactive_pool_profiles_are_not_drawn(occupations, supervisor, inspector
 
     make_filing(occupations=occupations)
     InspectorProfile.objects.create(user=inspectors[0], active=False)
-    campaign = supervision.campaign_draw(campaign=_campaign(supervisor, inspectors, sample_size=1), actor=supervisor)
+    campaign = campaign_services.campaign_draw(
+        campaign=_campaign(supervisor, inspectors, sample_size=1), actor=supervisor
+    )
     assert inspectors[0].pk not in campaign.pool
 
 
@@ -210,9 +221,9 @@ def _more_inspectors(count):
 def test_closing_a_draft_or_by_the_wrong_role_is_refused(registry_of_five, supervisor, inspectors, clerk):
     campaign = _campaign(supervisor, inspectors)
     with pytest.raises(ValidationError):
-        supervision.campaign_close(campaign=campaign, actor=supervisor, summary="x")
-    supervision.campaign_draw(campaign=campaign, actor=supervisor)
+        campaign_services.campaign_close(campaign=campaign, actor=supervisor, summary="x")
+    campaign_services.campaign_draw(campaign=campaign, actor=supervisor)
     with pytest.raises(PermissionDenied):
-        supervision.campaign_close(campaign=campaign, actor=clerk, summary="x")
+        campaign_services.campaign_close(campaign=campaign, actor=clerk, summary="x")
     campaign.refresh_from_db()
     assert campaign.state == "drawn"

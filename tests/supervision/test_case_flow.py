@@ -12,8 +12,8 @@ from audits.models import AuditEvent
 from cases.models import CaseState as C
 from cases.models import Filing, GeneratedDocument, RectificationOrder, SupervisionCase
 from cases.registry import services as registry
-from cases.registry.selectors import supervision_inbox_for, supervision_queue_for
-from cases.supervision import services as supervision
+from cases.supervision.selectors import supervision_inbox_for, supervision_queue_for
+from cases.supervision.services import cases as supervision
 from tests.supervision import steps
 from workflow.calendar import add_working_days
 from workflow.tasks import TaskUnavailable

@@ -8,8 +8,9 @@ from django.db import connection, connections
 
 from cases.models import Filing, FilingStatusChange, RectificationEvidence, SupervisionCampaign, SupervisionCase
 from cases.registry import services as registry
-from cases.registry.selectors import supervision_queue_for
-from cases.supervision import services as supervision
+from cases.supervision.selectors import supervision_queue_for
+from cases.supervision.services import campaigns
+from cases.supervision.services import cases as supervision
 from tests.registry.helpers import make_filing
 from tests.supervision import steps
 from workflow.tasks import TaskUnavailable, task_claim
@@ -98,10 +99,10 @@ def test_two_rectification_reports_sent_at_once(filing, supervisor, inspectors, 
 def test_one_campaign_drawn_twice_at_once(occupations, supervisor, inspectors):
     for _n in range(4):
         make_filing(occupations=occupations)
-    campaign = supervision.campaign_create(actor=supervisor, name="并发抽取", inspector_pool=inspectors, sample_size=2)
+    campaign = campaigns.campaign_create(actor=supervisor, name="并发抽取", inspector_pool=inspectors, sample_size=2)
 
     def draw():
-        supervision.campaign_draw(campaign=campaign, actor=supervisor)
+        campaigns.campaign_draw(campaign=campaign, actor=supervisor)
 
     assert _race([draw, draw]) == ["refused", "won"]
     assert SupervisionCampaign.objects.get(pk=campaign.pk).state == "drawn"

@@ -8,7 +8,7 @@ from pypdf import PdfReader
 
 from cases.documents.rendering import document_verify
 from cases.models import GeneratedDocument
-from cases.supervision import services as supervision
+from cases.supervision.services import cases as supervision
 from tests.supervision import steps
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Filing
-from cases.supervision import services as supervision
-from cases.supervision.services import ReportLine
+from cases.supervision.services import annual_reports as report_services
+from cases.supervision.services import campaigns as campaign_services
+from cases.supervision.services import cases as supervision
+from cases.supervision.services.annual_reports import ReportLine
 from tests.registry.helpers import make_filing
 from tests.supervision import steps
 
@@ -21,20 +23,22 @@ def world(case, filing, supervisor, inspectors, applicant, occupations, organisa
     steps.to_verifying(case, supervisor, inspectors, applicant)
     supervision.rectification_verify(case=case, actor=supervisor, decision="accept", note="ok")
     other = make_filing(occupations=occupations)
-    campaign = supervision.campaign_create(actor=supervisor, name="抽查", inspector_pool=inspectors, sample_size=1)
-    campaign = supervision.campaign_draw(campaign=campaign, actor=supervisor)
+    campaign = campaign_services.campaign_create(
+        actor=supervisor, name="抽查", inspector_pool=inspectors, sample_size=1
+    )
+    campaign = campaign_services.campaign_draw(campaign=campaign, actor=supervisor)
     drawn = campaign.cases.get()
     steps.to_sanctioning(drawn, supervisor, [drawn.leader, *drawn.inspectors.exclude(pk=drawn.leader_id)])
     supervision.case_sanction(
         case=drawn, actor=supervisor, measure="suspend_scope", reasons="暂停", scopes=[drawn.filing.scope.first()]
     )
-    supervision.campaign_close(campaign=campaign, actor=supervisor, summary="抽查1家")
+    campaign_services.campaign_close(campaign=campaign, actor=supervisor, summary="抽查1家")
     complaint = supervision.complaint_record(
         filing=other, actor=supervisor, source="letter", content="投诉", received_on=timezone.localdate()
     )
     year = timezone.localdate().year - 1
     Filing.objects.filter(pk=filing.pk).update(valid_from=date(year, 1, 1))
-    report = supervision.annual_report_submit(
+    report = report_services.annual_report_submit(
         filing=filing, year=year, actor=applicant, examiners=0, lines=[ReportLine(occupations[0].pk, 5, 1, 40, 40)]
     )
     return {"case": case, "campaign": campaign, "drawn": drawn, "complaint": complaint, "report": report}

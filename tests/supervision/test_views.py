@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import AnnualReport, Complaint, SupervisionCampaign, SupervisionCase
-from cases.supervision import services as supervision
+from cases.supervision.services import cases as supervision
 from tests.factories import OrganisationFactory, UserFactory
 from tests.registry.helpers import make_filing
 from tests.supervision import steps
@@ -112,7 +112,7 @@ def test_the_supervisor_works_a_case_from_the_queue_through_the_pages(client, ca
 
 
 def supervision_documents(case):
-    from cases.supervision.views import case_documents
+    from cases.supervision.views.cases import case_documents
 
     return case_documents(case)
 

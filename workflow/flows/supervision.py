@@ -2,7 +2,7 @@
 
 inspection -> findings -> close, or rectification order -> the body responds with evidence (or the
 deadline lapses) -> the supervisor verifies -> close, order again, or sanction. The work of each
-step is a service in cases.supervision.services, so a page, the periodic sweep and a test drive
+step is a service in cases.supervision.services.cases, so a page, the periodic sweep and a test drive
 the same transition.
 """
 

@@ -3,7 +3,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from cases.supervision.services import supervision_sweep
+from cases.supervision.services.sweep import supervision_sweep
 
 
 class Command(BaseCommand):

@@ -11,11 +11,13 @@ from django.views.decorators.http import require_POST
 
 from audits.selectors import timeline_for
 from cases.models import Filing, RectificationEvidence, RectificationOrder
+from cases.registry.access import access_own_filing
 from cases.supervision import forms
-from cases.supervision import services as supervision
-from cases.supervision.access import access_own_case, access_own_filing, access_own_order, own_cases
-from cases.supervision.services import ReportLine
-from cases.supervision.views import case_documents, error_text, send_file
+from cases.supervision.access import access_own_case, access_own_order, own_cases
+from cases.supervision.services import annual_reports as report_services
+from cases.supervision.services import cases as supervision
+from cases.supervision.services.annual_reports import ReportLine
+from cases.supervision.views.cases import case_documents, error_text, send_file
 from workflow import roles
 
 
@@ -57,7 +59,9 @@ def overview(request):
                     "status": filing.status_on(today),
                     "certifiable": filing.certifiable_scope(today),
                     "reports": sorted(filing.annual_reports.all(), key=lambda r: -r.year),
-                    "due_years": [(year, supervision.annual_report_due(year)) for year in _due_reports(filing, today)]
+                    "due_years": [
+                        (year, report_services.annual_report_due(year)) for year in _due_reports(filing, today)
+                    ]
                     if filing.status in Filing.OPEN_STATUSES
                     else [],
                 }
@@ -169,7 +173,7 @@ def report_create(request, pk, year):
     if request.method == "POST":
         if form.is_valid() and lines.is_valid():
             try:
-                supervision.annual_report_submit(
+                report_services.annual_report_submit(
                     filing=filing,
                     year=year,
                     actor=request.user,

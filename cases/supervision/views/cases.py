@@ -20,10 +20,10 @@ from viewflow.workflow.status import STATUS
 from audits.selectors import timeline_for
 from audits.services import audit_record
 from cases.models import CaseState, District, GeneratedDocument, RectificationEvidence, SupervisionCase
-from cases.registry import selectors
 from cases.supervision import forms
-from cases.supervision import services as supervision
+from cases.supervision import selectors as supervision_selectors
 from cases.supervision.access import READ_CASES, SUPERVISE, access_case, access_task, visible_cases
+from cases.supervision.services import cases as supervision
 from workflow import roles
 from workflow.flows.supervision import SupervisionFlow
 from workflow.tasks import TaskUnavailable, task_claim, task_release, user_may_take
@@ -157,9 +157,9 @@ def step_title(task) -> str:
 def task_list(request, mode="inbox"):
     _require_supervision_role(request.user)
     select = {
-        "inbox": selectors.supervision_inbox_for,
-        "queue": selectors.supervision_queue_for,
-        "archive": selectors.supervision_archive_for,
+        "inbox": supervision_selectors.supervision_inbox_for,
+        "queue": supervision_selectors.supervision_queue_for,
+        "archive": supervision_selectors.supervision_archive_for,
     }[mode]
     step = request.GET.get("step", "")
     page = Paginator(select(user=request.user, step=step), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -306,7 +306,7 @@ def _case_context(case, user) -> dict:
 @login_required
 def case_detail(request, pk):
     case = access_case(request.user, pk)
-    open_tasks = list(selectors.open_supervision_tasks(case=case))
+    open_tasks = list(supervision_selectors.open_supervision_tasks(case=case))
     pending = next((order for order in case.orders.all() if order.status == "pending"), None)
     return render(
         request,

@@ -3,21 +3,14 @@ steps of a supervision case (inspection, findings, rectification, verification, 
 reports and the periodic sweep that opens cases for late reports, anomalies and inactivity.
 
 Services follow STYLE.md: keyword-only arguments with an actor, one transaction, locks on what they
-change, the fsm transition and the audit event in that same transaction.
-"""
+change, the fsm transition and the audit event in that same transaction."""
 
-import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import date
 
-from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
-from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,31 +20,23 @@ from viewflow.workflow.status import STATUS
 from audits.services import audit_record
 from cases.common.uploads import check_upload
 from cases.documents.rendering import document_create
-from cases.draws.engine import new_seed, select
 from cases.models import (
     AnnualReport,
-    AnnualReportLine,
     Complaint,
-    DeclaredRelation,
     EvaluationMethod,
     Filing,
     FilingScope,
-    InspectorProfile,
     NumberSequence,
-    Organisation,
     RectificationEvidence,
     RectificationItem,
     RectificationOrder,
     Sanction,
-    ScopeItem,
     SkillLevel,
     SupervisionCampaign,
     SupervisionCase,
 )
-from cases.models import CaseState as C
 from cases.models.documents import GeneratedDocument
 from cases.registry import services as registry
-from cases.registry.selectors import campaign_population
 from workflow import roles
 from workflow.calendar import add_working_days
 from workflow.flows.supervision import SupervisionFlow
@@ -60,17 +45,24 @@ from workflow.services import open_task_for
 from workflow.tasks import task_complete
 
 Trigger = SupervisionCase.Trigger
+
+
 Order = RectificationOrder.Status
+
+
 Measure = Sanction.Measure
 
+
 CASE_NUMBER_PATTERN = "京技监{year}{seq:05d}"
-CAMPAIGN_NUMBER_PATTERN = "京技抽{year}{seq:03d}"
+
+
 MAX_RECTIFICATION_DAYS = 60
+
+
 DEFAULT_RECTIFICATION_DAYS = 15
+
+
 MAX_EVIDENCE_FILES = 10
-INACTIVITY_MONTHS = 12
-# Annual reports for year Y are due by this month and day of year Y + 1.
-DEFAULT_ANNUAL_REPORT_DUE = (3, 31)
 
 
 def _next_number(name: str, setting: str, default: str) -> str:
@@ -216,249 +208,6 @@ def complaint_record(
         )
         audit_record(actor=actor, action="complaint.recorded", obj=complaint, data={"case": case.number})
     return complaint
-
-
-# Random inspection campaigns (双随机一公开)
-
-
-class PoolTooSmall(Exception):
-    def __init__(self, filing_id: int, eligible: int):
-        super().__init__(filing_id, eligible)
-        self.filing_id, self.eligible = filing_id, eligible
-
-
-def draw_sample(
-    *, seed: str, population: list[int], pool: list[int], exclusions: dict, size: int, per_case: int
-) -> list[dict]:
-    """The draw itself, a pure function of its recorded inputs: replaying it gives the same result.
-
-    It reuses the selection of the inspection draws (cases.draws.engine.select, "sha256-rank-v1"): bodies are
-    the `size` filing ids with the smallest SHA-256("<seed>:bodies:<filing id>"); each drawn body's team
-    is the `per_case` inspectors of the pool, minus that body's conflicts, with the smallest
-    SHA-256("<seed>:<filing id>:<user id>"), the first being the leader. Anyone holding the recorded seed,
-    population, pool and exclusions can recompute it with any SHA-256 tool.
-    """
-    result = []
-    for filing_id in select(f"{seed}:bodies", sorted(population), size):
-        excluded = set(exclusions.get(str(filing_id), []))
-        eligible = [user_id for user_id in sorted(pool) if user_id not in excluded]
-        if len(eligible) < per_case:
-            raise PoolTooSmall(filing_id, len(eligible))
-        result.append({"filing": filing_id, "inspectors": select(f"{seed}:{filing_id}", eligible, per_case)})
-    return result
-
-
-def sample_size_of(campaign: SupervisionCampaign, population: int) -> int:
-    if campaign.sample_size is not None:
-        return campaign.sample_size
-    return max(1, math.ceil(population * campaign.sample_ratio / 100))
-
-
-@transaction.atomic
-def campaign_create(
-    *,
-    actor,
-    name: str,
-    inspector_pool: Iterable,
-    sample_size: int | None = None,
-    sample_ratio: int | None = None,
-    inspectors_per_case: int = 2,
-    description: str = "",
-    districts: Iterable = (),
-    kinds: Iterable[str] = (),
-    categories: Iterable[str] = (),
-    occupations: Iterable = (),
-) -> SupervisionCampaign:
-    """Define a campaign: population filter, sample size or ratio, inspector pool."""
-    _require_supervisor(actor)
-    if (sample_size is None) == (sample_ratio is None):
-        raise ValidationError(_("Give either a sample size or a sample ratio, not both."))
-    if sample_size is not None and sample_size < 1:
-        raise ValidationError(_("The sample size must be at least 1."))
-    if sample_ratio is not None and not 1 <= sample_ratio <= 100:
-        raise ValidationError(_("The sample ratio must be between 1 and 100 per cent."))
-    pool = list(inspector_pool)
-    not_inspectors = [user for user in pool if not roles.has_role(user, roles.INSPECTOR)]
-    if not_inspectors:
-        raise ValidationError(
-            _("Only inspectors can be in the pool: %(names)s is not one.")
-            % {"names": "、".join(_name(user) for user in not_inspectors)}
-        )
-    if len(pool) < inspectors_per_case:
-        raise ValidationError(
-            _("The inspector pool needs at least %(count)d inspectors (one team).") % {"count": inspectors_per_case}
-        )
-    campaign = SupervisionCampaign(
-        number=_next_number("supervision_campaign", "SUPERVISION_CAMPAIGN_NUMBER_PATTERN", CAMPAIGN_NUMBER_PATTERN),
-        name=name.strip(),
-        description=description.strip(),
-        kinds=list(kinds),
-        categories=list(categories),
-        sample_size=sample_size,
-        sample_ratio=sample_ratio,
-        inspectors_per_case=inspectors_per_case,
-        created_by=actor,
-    )
-    campaign.full_clean(exclude=["created_by", "state"])
-    campaign.save()
-    campaign.districts.set(list(districts))
-    campaign.occupations.set(list(occupations))
-    campaign.inspector_pool.set(pool)
-    audit_record(actor=actor, action="campaign.created", obj=campaign, to_state=campaign.state)
-    return campaign
-
-
-def _conflicts(campaign: SupervisionCampaign, pool: list[int]) -> dict[str, list[int]]:
-    """Per body of the population, the pool's inspectors who may not inspect it: its members, its employees
-    and anyone who declared a relation to it (the conflict rules of the inspection draws)."""
-    population = campaign_population(campaign)
-    org_of = dict(population.values_list("pk", "organisation_id"))
-    organisations = population.values("organisation_id")
-    pairs = [
-        *Organisation.members.through.objects.filter(organisation_id__in=organisations, user_id__in=pool).values_list(
-            "organisation_id", "user_id"
-        ),
-        *InspectorProfile.objects.filter(employer_id__in=organisations, user_id__in=pool).values_list(
-            "employer_id", "user_id"
-        ),
-        *DeclaredRelation.objects.filter(organisation_id__in=organisations, user_id__in=pool).values_list(
-            "organisation_id", "user_id"
-        ),
-    ]
-    conflicted: dict[int, set[int]] = {}
-    for organisation_id, user_id in pairs:
-        conflicted.setdefault(organisation_id, set()).add(user_id)
-    return {
-        str(filing_id): sorted(conflicted[organisation_id])
-        for filing_id, organisation_id in sorted(org_of.items())
-        if organisation_id in conflicted
-    }
-
-
-def campaign_draw(*, campaign: SupervisionCampaign, actor, seed: str | None = None) -> SupervisionCampaign:
-    """Draw bodies and inspectors at random with a recorded seed, and open one case per drawn body."""
-    _require_supervisor(actor)
-    User = get_user_model()
-    with transaction.atomic():
-        campaign = SupervisionCampaign.objects.select_for_update().get(pk=campaign.pk)
-        if campaign.state != SupervisionCampaign.State.DRAFT:
-            raise ValidationError(
-                _("Campaign %(number)s was already drawn on %(date)s.")
-                % {"number": campaign.number, "date": timezone.localtime(campaign.drawn_at).strftime("%Y-%m-%d")}
-            )
-        population = sorted(campaign_population(campaign).values_list("pk", flat=True))
-        if not population:
-            raise ValidationError(_("No active filed body matches the campaign's filter."))
-        size = sample_size_of(campaign, len(population))
-        if size > len(population):
-            raise ValidationError(
-                _(
-                    "The campaign asks for %(size)d bodies but only %(population)d active bodies match its filter. "
-                    "Lower the sample size or widen the filter."
-                )
-                % {"size": size, "population": len(population)}
-            )
-        pool = sorted(
-            campaign.inspector_pool.filter(is_active=True)
-            .exclude(inspector_profile__active=False)
-            .values_list("pk", flat=True)
-        )
-        if len(pool) < campaign.inspectors_per_case:
-            raise ValidationError(
-                _("Only %(pool)d active inspectors are in the pool; each body needs %(per_case)d.")
-                % {"pool": len(pool), "per_case": campaign.inspectors_per_case}
-            )
-        exclusions = _conflicts(campaign, pool)
-        seed = new_seed() if seed is None else str(seed)
-        try:
-            drawn = draw_sample(
-                seed=seed,
-                population=population,
-                pool=pool,
-                exclusions=exclusions,
-                size=size,
-                per_case=campaign.inspectors_per_case,
-            )
-        except PoolTooSmall as error:
-            body = Filing.objects.select_related("organisation").get(pk=error.filing_id)
-            raise ValidationError(
-                _(
-                    "Only %(eligible)d inspectors of the pool are free of conflicts for %(body)s; "
-                    "add inspectors to the pool."
-                )
-                % {"eligible": error.eligible, "body": body.organisation.name}
-            ) from None
-        campaign.seed, campaign.population, campaign.pool = seed, population, pool
-        campaign.exclusions, campaign.draw, campaign.drawn_at = exclusions, drawn, timezone.now()
-        campaign.record_draw()
-        campaign.save()
-        audit_record(
-            actor=actor,
-            action="campaign.drawn",
-            obj=campaign,
-            from_state=SupervisionCampaign.State.DRAFT,
-            to_state=campaign.state,
-            public=True,
-            data={"seed": str(seed), "population": len(population), "sample": size, "draw": drawn},
-        )
-        users = User.objects.in_bulk([user_id for entry in drawn for user_id in entry["inspectors"]])
-        filings = Filing.objects.in_bulk([entry["filing"] for entry in drawn])
-        for entry in drawn:
-            case_open(
-                filing=filings[entry["filing"]],
-                trigger=Trigger.CAMPAIGN,
-                trigger_key=campaign.number,
-                summary=_("Drawn in the random inspection campaign %(campaign)s.") % {"campaign": campaign},
-                actor=actor,
-                campaign=campaign,
-                team=[users[user_id] for user_id in entry["inspectors"]],
-            )
-    return campaign
-
-
-def campaign_replay(campaign: SupervisionCampaign) -> bool:
-    """Whether drawing again from the recorded seed, population and pool gives the recorded result."""
-    if not campaign.seed:
-        return False
-    replayed = draw_sample(
-        seed=campaign.seed,
-        population=campaign.population,
-        pool=campaign.pool,
-        exclusions=campaign.exclusions,
-        size=len(campaign.draw),
-        per_case=campaign.inspectors_per_case,
-    )
-    return replayed == campaign.draw
-
-
-@transaction.atomic
-def campaign_close(*, campaign: SupervisionCampaign, actor, summary: str) -> SupervisionCampaign:
-    """Close a campaign whose cases are all closed; its results become public."""
-    _require_supervisor(actor)
-    campaign = SupervisionCampaign.objects.select_for_update().get(pk=campaign.pk)
-    if campaign.state != SupervisionCampaign.State.DRAWN:
-        raise ValidationError(_("Only a drawn campaign can be closed."))
-    still_open = list(campaign.cases.exclude(state=C.CLOSED).values_list("number", flat=True))
-    if still_open:
-        raise ValidationError(
-            _("%(count)d cases of this campaign are still open: %(numbers)s.")
-            % {"count": len(still_open), "numbers": "、".join(still_open)}
-        )
-    summary = (summary or "").strip()
-    if not summary:
-        raise ValidationError(_("Write a short summary of the results; it is published."))
-    campaign.results_summary, campaign.closed_at = summary, timezone.now()
-    campaign.close()
-    campaign.save()
-    audit_record(
-        actor=actor,
-        action="campaign.closed",
-        obj=campaign,
-        from_state=SupervisionCampaign.State.DRAWN,
-        to_state=campaign.state,
-        public=True,
-    )
-    return campaign
 
 
 # The steps of a case (tasks of SupervisionFlow)
@@ -851,234 +600,3 @@ def sanction_decision(*, case: SupervisionCase, sanction: Sanction, actor) -> Ge
         actor=actor,
         title=_("Sanction decision"),
     )
-
-
-# Annual reports (年度报告)
-
-
-def annual_report_due(year: int) -> date:
-    """The last day to submit the report for `year`."""
-    month, day = getattr(settings, "ANNUAL_REPORT_DUE", DEFAULT_ANNUAL_REPORT_DUE)
-    return date(year + 1, month, day)
-
-
-@dataclass
-class ReportLine:
-    occupation_id: int
-    level: int
-    assessments: int
-    candidates: int
-    certificates: int
-
-
-def _line_problems(filing: Filing, lines: list[ReportLine], scope: dict[int, FilingScope]) -> list[str]:
-    problems, seen = [], set()
-    for line in lines:
-        row = scope.get(line.occupation_id)
-        if row is None:
-            problems.append(_("An occupation reported is not in the body's scope."))
-            continue
-        label = {
-            "occupation": row.occupation,
-            "level": SkillLevel(line.level).label if line.level in SkillLevel.values else line.level,
-        }
-        if line.level not in row.levels:
-            problems.append(_("%(occupation)s is not filed at %(level)s.") % label)
-        if (line.occupation_id, line.level) in seen:
-            problems.append(_("%(occupation)s, %(level)s is reported twice.") % label)
-        seen.add((line.occupation_id, line.level))
-        if min(line.assessments, line.candidates, line.certificates) < 0:
-            problems.append(_("%(occupation)s, %(level)s: numbers cannot be negative.") % label)
-        if line.certificates > line.candidates:
-            problems.append(_("%(occupation)s, %(level)s: more certificates than candidates.") % label)
-        if line.assessments == 0 and line.candidates > 0:
-            problems.append(_("%(occupation)s, %(level)s: candidates without any assessment held.") % label)
-    return problems
-
-
-def _anomalies(filing: Filing, year: int, examiners: int, lines: list[ReportLine], scope: dict) -> list[str]:
-    """Signals for the supervisor, not errors: the report is accepted and a case may follow."""
-    anomalies = []
-    year_end = date(year, 12, 31)
-    certificates = sum(line.certificates for line in lines)
-    if certificates and not examiners:
-        anomalies.append(_("Certificates were issued but no examiner is reported."))
-    capacity = dict(
-        ScopeItem.objects.filter(application_id=filing.application_id).values_list("occupation_id", "yearly_capacity")
-    )
-    per_occupation: dict[int, int] = {}
-    for line in lines:
-        per_occupation[line.occupation_id] = per_occupation.get(line.occupation_id, 0) + line.certificates
-        row = scope[line.occupation_id]
-        label = {"occupation": row.occupation, "level": SkillLevel(line.level).label}
-        if line.assessments and row.suspended and row.suspended_on and row.suspended_on <= year_end:
-            anomalies.append(_("Assessments reported for %(occupation)s while it was suspended.") % label)
-        if line.candidates >= 30 and line.certificates == line.candidates:
-            anomalies.append(
-                _("%(occupation)s, %(level)s: every one of %(count)d candidates passed.")
-                % {**label, "count": line.candidates}
-            )
-    for occupation_id, issued in per_occupation.items():
-        declared = capacity.get(occupation_id)
-        if declared and issued > declared:
-            anomalies.append(
-                _("%(occupation)s: %(issued)d certificates exceed the declared yearly capacity of %(capacity)d.")
-                % {"occupation": scope[occupation_id].occupation, "issued": issued, "capacity": declared}
-            )
-    return anomalies
-
-
-def annual_report_submit(
-    *,
-    filing: Filing,
-    year: int,
-    actor,
-    examiners: int,
-    lines: Iterable[ReportLine],
-    internal_supervisors: int = 0,
-    problems: str = "",
-    today: date | None = None,
-) -> AnnualReport:
-    """The body submits its report for a finished year; anomalies are flagged for the supervisor."""
-    today = today or timezone.localdate()
-    filing = Filing.objects.select_related("organisation").get(pk=filing.pk)
-    if not _is_member(filing.organisation, actor):
-        raise PermissionDenied(_("Only the filed body itself can submit its annual report."))
-    if year >= today.year:
-        raise ValidationError(
-            _("Annual reports are for a finished year: %(year)d or earlier.") % {"year": today.year - 1}
-        )
-    if year < filing.valid_from.year:
-        raise ValidationError(
-            _("%(number)s was filed in %(filed)d; there is no report to give for %(year)d.")
-            % {"number": filing.number, "filed": filing.valid_from.year, "year": year}
-        )
-    if examiners < 0 or internal_supervisors < 0:
-        raise ValidationError(_("Numbers cannot be negative."))
-    lines = [line for line in lines if line.assessments or line.candidates or line.certificates]
-    scope = {row.occupation_id: row for row in filing.scope.select_related("occupation")}
-    errors = _line_problems(filing, lines, scope)
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
-        Filing.objects.select_for_update().get(pk=filing.pk)  # one report per year, even when submitted twice at once
-        existing = AnnualReport.objects.filter(filing=filing, year=year).first()
-        if existing:
-            raise ValidationError(
-                _("The annual report for %(year)d was already submitted on %(date)s.")
-                % {"year": year, "date": timezone.localtime(existing.submitted_at).strftime("%Y-%m-%d")}
-            )
-        report = AnnualReport.objects.create(
-            filing=filing,
-            year=year,
-            examiners=examiners,
-            internal_supervisors=internal_supervisors,
-            problems=problems.strip(),
-            assessments=sum(line.assessments for line in lines),
-            candidates=sum(line.candidates for line in lines),
-            certificates=sum(line.certificates for line in lines),
-            anomalies=_anomalies(filing, year, examiners, lines, scope),
-            submitted_by=actor,
-        )
-        AnnualReportLine.objects.bulk_create(
-            AnnualReportLine(
-                report=report,
-                occupation_id=line.occupation_id,
-                level=line.level,
-                assessments=line.assessments,
-                candidates=line.candidates,
-                certificates=line.certificates,
-            )
-            for line in lines
-        )
-        if report.assessments:
-            # A report only says assessments were held in that year: count them as held by its end.
-            registry.filing_assessment_held(filing=filing, held_on=date(year, 12, 31))
-        audit_record(
-            actor=actor,
-            action="annual_report.submitted",
-            obj=filing,
-            public=True,
-            data={"year": year, "report": report.pk, "anomalies": report.anomalies},
-        )
-    return report
-
-
-# The periodic sweep (daily): expiry, lapsed orders, late reports, anomalies, inactivity
-
-
-@dataclass
-class SweepResult:
-    expired: list[str] = field(default_factory=list)
-    lapsed: list[str] = field(default_factory=list)
-    late_reports: list[str] = field(default_factory=list)
-    anomalies: list[str] = field(default_factory=list)
-    inactive: list[str] = field(default_factory=list)
-
-
-def _open_once(*, filing, trigger, key, summary, result_list, annual_report=None) -> None:
-    if SupervisionCase.objects.filter(filing=filing, trigger=trigger, trigger_key=key).exists():
-        return
-    try:
-        case = case_open(
-            filing=filing, trigger=trigger, trigger_key=key, summary=summary, actor=None, annual_report=annual_report
-        )
-    except (IntegrityError, ValidationError):  # opened by a concurrent sweep, or the body closed meanwhile
-        return
-    result_list.append(case.number)
-
-
-def supervision_sweep(*, today: date | None = None) -> SweepResult:
-    """Find what needs the supervisor's attention and open cases for it; safe to run any number of times."""
-    today = today or timezone.localdate()
-    result = SweepResult()
-    for filing in Filing.objects.filter(status__in=Filing.OPEN_STATUSES, valid_until__lt=today):
-        registry.filing_expire(filing=filing, today=today)
-        result.expired.append(filing.number)
-    for order in RectificationOrder.objects.filter(status=Order.PENDING, deadline__lt=today).select_related("case"):
-        try:
-            rectification_lapse(order=order, today=today)
-        except ValidationError:
-            continue
-        result.lapsed.append(order.case.number)
-    year = today.year - 1
-    if today > annual_report_due(year):
-        late = Filing.objects.filter(status__in=Filing.OPEN_STATUSES, valid_from__lte=date(year, 12, 31)).exclude(
-            annual_reports__year=year
-        )
-        for filing in late:
-            _open_once(
-                filing=filing,
-                trigger=Trigger.LATE_REPORT,
-                key=str(year),
-                summary=_("The annual report for %(year)d was due on %(date)s and has not been submitted.")
-                % {"year": year, "date": annual_report_due(year).isoformat()},
-                result_list=result.late_reports,
-            )
-    anomalous = AnnualReport.objects.exclude(anomalies=[]).filter(filing__status__in=Filing.OPEN_STATUSES)
-    for report in anomalous.select_related("filing"):
-        _open_once(
-            filing=report.filing,
-            trigger=Trigger.REPORT_ANOMALY,
-            key=f"report:{report.pk}",
-            summary=_("The annual report for %(year)d shows anomalies: %(anomalies)s")
-            % {"year": report.year, "anomalies": " ".join(report.anomalies)},
-            result_list=result.anomalies,
-            annual_report=report,
-        )
-    cutoff = today - relativedelta(months=INACTIVITY_MONTHS)
-    inactive = (
-        Filing.objects.filter(status=Filing.Status.ACTIVE)
-        .annotate(active_since=Coalesce(F("last_assessment_on"), F("valid_from")))
-        .filter(Q(active_since__lte=cutoff))
-    )
-    for filing in inactive:
-        _open_once(
-            filing=filing,
-            trigger=Trigger.INACTIVITY,
-            key=f"since:{filing.active_since.isoformat()}",
-            summary=_("No assessment is known to have been held since %(date)s (12 months or more).")
-            % {"date": filing.active_since.isoformat()},
-            result_list=result.inactive,
-        )
-    return result
