@@ -74,12 +74,12 @@ def _filed_body():
 def _plan(filing, user, level, size):
     from django.utils import timezone
 
-    from cases.certificates import services
+    from cases.certificates.services import plans
     from cases.models import RosterMember
 
     scope = filing.scope.select_related("occupation").get(occupation__code="6-18-02-04")
     application = filing.application
-    return services.assessment_plan_create(
+    return plans.assessment_plan_create(
         actor=user,
         scope=scope,
         level=level,
@@ -119,7 +119,7 @@ def _import(batch, user, path: Path):
     from django.core.files import File
     from django.test import override_settings
 
-    from cases.certificates import services
+    from cases.certificates.services import batches as services
 
     with path.open("rb") as handle, override_settings(BACKGROUND_JOBS="inline"):
         job = services.result_import_start(batch=batch, actor=user, uploaded=File(handle, name=path.name))
@@ -133,7 +133,7 @@ def child_import(rows: int, workdir: Path) -> None:
     """Run in a fresh process: import `rows` rows, print seconds and the peak RSS growth."""
     from django.contrib.auth.models import User
 
-    from cases.certificates import services
+    from cases.certificates.services import batches as services
 
     user = User.objects.get(username="demo-applicant")
     filing = user.organisations.get().filings.get()
@@ -151,7 +151,8 @@ def child_import(rows: int, workdir: Path) -> None:
 def measure_in_process(args, workdir: Path) -> tuple[list[tuple[str, str]], list[str]]:
     from django.contrib.auth.models import User
 
-    from cases.certificates import services
+    from cases.certificates.services import batches as services
+    from cases.certificates.services import documents
     from cases.models import Certificate
 
     filing, user = _filed_body()
@@ -174,13 +175,13 @@ def measure_in_process(args, workdir: Path) -> tuple[list[tuple[str, str]], list
         f"certificates {registered:.2f} s ({issued / registered:.0f} per second)"
     )
 
-    certificate = services._with_document_relations(Certificate.objects.filter(batch=batch)).first()
+    certificate = documents._with_document_relations(Certificate.objects.filter(batch=batch)).first()
     for _ in range(3):
-        services.render_certificate_pdf(certificate)
+        documents.render_certificate_pdf(certificate)
     times = []
     for _ in range(args.pdf_runs):
         started = time.perf_counter()
-        pdf = services.render_certificate_pdf(certificate)
+        pdf = documents.render_certificate_pdf(certificate)
         times.append(time.perf_counter() - started)
     times.sort()
     print(
@@ -197,7 +198,7 @@ def measure_in_process(args, workdir: Path) -> tuple[list[tuple[str, str]], list
         return lookups, tokens
     started = time.perf_counter()
     with override_settings(BACKGROUND_JOBS="inline"):
-        export = services.certificate_export_start(batch=batch, actor=user)
+        export = documents.certificate_export_start(batch=batch, actor=user)
     export.refresh_from_db()
     elapsed = time.perf_counter() - started
     print(

@@ -7,7 +7,11 @@ from viewflow.urls import Site
 
 from audits.site import AuditApp
 from cases.applications import views as case_views
-from cases.certificates import views as certificate_views
+from cases.certificates.views import batches as certificate_views
+from cases.certificates.views import certificates as certificates_views
+from cases.certificates.views import plans as plans_views
+from cases.certificates.views import review as review_views
+from cases.certificates.views import statistics as statistics_views
 from cases.draws.urls import AssignmentsApp, DrawsApp
 from cases.inspections import views as inspection_views
 from cases.registry import views as registry_views
@@ -121,10 +125,10 @@ class CertificatesApp(AreaApplication):
         (_("Result batches"), "batch_list", "fact_check"),
         (_("Certificates"), "certificate_list", "workspace_premium"),
     ]
-    index_path = path("", certificate_views.plan_list, name="index")
-    plan_create_path = path("plans/new/", certificate_views.plan_create, name="plan_create")
-    plan_detail_path = path("plans/<int:pk>/", certificate_views.plan_detail, name="plan_detail")
-    batch_create_path = path("plans/<int:pk>/report/", certificate_views.batch_create, name="batch_create")
+    index_path = path("", plans_views.plan_list, name="index")
+    plan_create_path = path("plans/new/", plans_views.plan_create, name="plan_create")
+    plan_detail_path = path("plans/<int:pk>/", plans_views.plan_detail, name="plan_detail")
+    batch_create_path = path("plans/<int:pk>/report/", plans_views.batch_create, name="batch_create")
     batch_list_path = path("batches/", certificate_views.batch_list, name="batch_list")
     batch_detail_path = path("batches/<int:pk>/", certificate_views.batch_detail, name="batch_detail")
     batch_template_path = path(
@@ -145,11 +149,11 @@ class CertificatesApp(AreaApplication):
     export_download_path = path(
         "batches/<int:pk>/exports/<int:export_pk>/download/", certificate_views.export_download, name="export_download"
     )
-    certificate_list_path = path("list/", certificate_views.certificate_list, name="certificate_list")
-    certificate_detail_path = path("c/<int:pk>/", certificate_views.certificate_detail, name="certificate_detail")
-    certificate_pdf_path = path("c/<int:pk>/pdf/", certificate_views.certificate_pdf, name="certificate_pdf")
+    certificate_list_path = path("list/", certificates_views.certificate_list, name="certificate_list")
+    certificate_detail_path = path("c/<int:pk>/", certificates_views.certificate_detail, name="certificate_detail")
+    certificate_pdf_path = path("c/<int:pk>/pdf/", certificates_views.certificate_pdf, name="certificate_pdf")
     certificate_revoke_path = path(
-        "c/<int:pk>/revoke/", certificate_views.certificate_revoke, name="certificate_revoke"
+        "c/<int:pk>/revoke/", certificates_views.certificate_revoke, name="certificate_revoke"
     )
 
 
@@ -166,14 +170,14 @@ class CertificateReviewApp(AreaApplication):
         (_("Archive"), "archive", "archive"),
         (_("Statistics"), "statistics", "bar_chart"),
     ]
-    index_path = path("", certificate_views.review_inbox, name="inbox")
-    queue_path = path("queue/", certificate_views.review_queue, name="queue")
-    archive_path = path("archive/", certificate_views.review_archive, name="archive")
-    task_path = path("tasks/<int:task_pk>/", certificate_views.review_task, name="task")
-    claim_path = path("tasks/<int:task_pk>/claim/", certificate_views.review_claim, name="claim")
-    release_path = path("tasks/<int:task_pk>/release/", certificate_views.review_release, name="release")
-    statistics_path = path("statistics/", certificate_views.statistics, name="statistics")
-    statistics_csv_path = path("statistics.csv", certificate_views.statistics_csv, name="statistics_csv")
+    index_path = path("", review_views.review_inbox, name="inbox")
+    queue_path = path("queue/", review_views.review_queue, name="queue")
+    archive_path = path("archive/", review_views.review_archive, name="archive")
+    task_path = path("tasks/<int:task_pk>/", review_views.review_task, name="task")
+    claim_path = path("tasks/<int:task_pk>/claim/", review_views.review_claim, name="claim")
+    release_path = path("tasks/<int:task_pk>/release/", review_views.review_release, name="release")
+    statistics_path = path("statistics/", statistics_views.statistics, name="statistics")
+    statistics_csv_path = path("statistics.csv", statistics_views.statistics_csv, name="statistics_csv")
 
 
 class SupervisionApp(AreaApplication):

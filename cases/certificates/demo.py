@@ -17,7 +17,8 @@ from stdnum.cn import ric
 from audits.services import audit_record
 from cases.applications import services as apply
 from cases.applications.simulation import complete_draft, new_applicant
-from cases.certificates import services
+from cases.certificates.services import batches as services
+from cases.certificates.services import plans as plans_services
 from cases.common.numbering import next_number
 from cases.models import (
     ApplicationState,
@@ -140,7 +141,7 @@ def register_batch(*, filing: Filing, user: User, reviewer: User, size: int, rng
     level = rng.choice(scope.levels)
     application = filing.application
     examiners = list(application.roster.filter(role=RosterMember.Role.EXAMINER, occupation=scope.occupation))
-    plan = services.assessment_plan_create(
+    plan = plans_services.assessment_plan_create(
         actor=user,
         scope=scope,
         level=level,

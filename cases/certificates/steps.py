@@ -6,8 +6,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from cases.certificates import services
 from cases.certificates.forms import BatchReviewForm
+from cases.certificates.services import batches as services
 from workflow.flows.certificates import ResultBatchFlow
 
 

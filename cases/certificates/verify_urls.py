@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cases.certificates import verify_views
+from cases.certificates.views import verify as verify_views
 
 urlpatterns = [
     path("", verify_views.verify, name="verify"),

@@ -8,7 +8,8 @@ from django.utils import timezone, translation
 from stdnum.cn import ric
 
 from cases.applications.simulation import complete_draft
-from cases.certificates import services
+from cases.certificates.services import batches as services
+from cases.certificates.services import plans
 from cases.common.demo import OCCUPATIONS_SAMPLE
 from cases.common.reference import occupations_import_csv
 from cases.models import ApplicationState, Filing, FilingApplication, FilingScope, Occupation, RosterMember
@@ -83,7 +84,7 @@ def make_plan(filing, actor, *, level=4, occupation=None, expected=10, day=None)
                 occupation=scope.occupation,
             )
         ]
-    return services.assessment_plan_create(
+    return plans.assessment_plan_create(
         actor=actor,
         scope=scope,
         level=level,

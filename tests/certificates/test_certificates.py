@@ -9,7 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import TestCase
 from pypdf import PdfReader
 
-from cases.certificates import services
+from cases.certificates.services import batches as services
+from cases.certificates.services import documents as documents_services
+from cases.certificates.services import revocation as revocation_services
 from cases.documents.rendering import document_verify, qr_png_data_uri
 from cases.models import CertificateExport, CertificateState, GeneratedDocument
 from tests.certificates.conftest import good_rows, imported_batch, make_plan
@@ -26,7 +28,7 @@ def registered(filing, applicant, reviewer):
 
 def test_the_pdf_is_a4_landscape_chinese_with_the_verification_link(registered, applicant):
     certificate = registered.certificates.order_by("number").first()
-    document = services.certificate_document(certificate=certificate, actor=applicant)
+    document = documents_services.certificate_document(certificate=certificate, actor=applicant)
     assert document.kind == GeneratedDocument.Kind.SKILL_CERTIFICATE and document_verify(document)
     reader = PdfReader(document.file.open("rb"))
     page = reader.pages[0]
@@ -37,20 +39,20 @@ def test_the_pdf_is_a4_landscape_chinese_with_the_verification_link(registered, 
     assert f"https://zs.example.cn/verify/c/{certificate.verify_token}/" in text
     assert certificate.id_masked in text
     # Rendered once, then served from storage.
-    assert services.certificate_document(certificate=certificate, actor=applicant) == document
+    assert documents_services.certificate_document(certificate=certificate, actor=applicant) == document
 
 
 def test_the_qr_code_carries_the_public_verification_url(registered):
     certificate = registered.certificates.first()
-    context = services.certificate_context(certificate)
+    context = documents_services.certificate_context(certificate)
     assert context["verify_url"] == f"https://zs.example.cn/verify/c/{certificate.verify_token}/"
     assert context["qr_data_uri"] == qr_png_data_uri(context["verify_url"])
 
 
 def test_the_batch_downloads_as_a_zip_of_pdfs_with_a_manifest(registered, applicant, monkeypatch):
-    monkeypatch.setattr(services, "EXPORT_PART_SIZE", 2)
+    monkeypatch.setattr(documents_services, "EXPORT_PART_SIZE", 2)
     with TestCase.captureOnCommitCallbacks(execute=True):
-        export = services.certificate_export_start(batch=registered, actor=applicant)
+        export = documents_services.certificate_export_start(batch=registered, actor=applicant)
     export.refresh_from_db()
     assert export.status == CertificateExport.Status.DONE and export.done == export.total == 3
     with zipfile.ZipFile(export.file.open("rb")) as bundle:
@@ -69,24 +71,24 @@ def test_the_batch_downloads_as_a_zip_of_pdfs_with_a_manifest(registered, applic
 
 def test_revoked_certificates_are_left_out_of_the_zip_and_cannot_be_downloaded(registered, applicant):
     certificate = registered.certificates.first()
-    services.certificate_revoke(certificate=certificate, actor=applicant, reason="冒名顶替")
+    revocation_services.certificate_revoke(certificate=certificate, actor=applicant, reason="冒名顶替")
     with pytest.raises(ValidationError):
-        services.certificate_document(certificate=certificate, actor=applicant)
+        documents_services.certificate_document(certificate=certificate, actor=applicant)
     with TestCase.captureOnCommitCallbacks(execute=True):
-        export = services.certificate_export_start(batch=registered, actor=applicant)
+        export = documents_services.certificate_export_start(batch=registered, actor=applicant)
     export.refresh_from_db()
     assert export.total == 2
 
 
 def test_the_body_and_the_regulator_may_revoke_with_a_reason(registered, applicant, reviewer):
     first, second = registered.certificates.order_by("number")[:2]
-    services.certificate_revoke(certificate=first, actor=applicant, reason="考试作弊")
-    services.certificate_revoke(certificate=second, actor=reviewer, reason="机构违规")
+    revocation_services.certificate_revoke(certificate=first, actor=applicant, reason="考试作弊")
+    revocation_services.certificate_revoke(certificate=second, actor=reviewer, reason="机构违规")
     first.refresh_from_db()
     assert first.status == CertificateState.REVOKED and first.revocation_reason == "考试作弊"
     assert first.revoked_by == applicant
     with pytest.raises(ValidationError, match="already been revoked"):
-        services.certificate_revoke(certificate=first, actor=reviewer, reason="again")
+        revocation_services.certificate_revoke(certificate=first, actor=reviewer, reason="again")
 
 
 def test_revocation_needs_a_reason_and_the_right_person(registered, other_body, approver):
@@ -94,6 +96,6 @@ def test_revocation_needs_a_reason_and_the_right_person(registered, other_body, 
     _organisation, stranger = other_body
     for actor in (stranger, approver):
         with pytest.raises(PermissionDenied):
-            services.certificate_revoke(certificate=certificate, actor=actor, reason="x")
+            revocation_services.certificate_revoke(certificate=certificate, actor=actor, reason="x")
     with pytest.raises(ValidationError):
-        services.certificate_revoke(certificate=certificate, actor=registered.created_by, reason="  ")
+        revocation_services.certificate_revoke(certificate=certificate, actor=registered.created_by, reason="  ")

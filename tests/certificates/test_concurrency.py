@@ -6,7 +6,7 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from cases.certificates import services
+from cases.certificates.services import batches as services
 from cases.models import Certificate, CertificateIssuer, CertificateSerial
 from tests.certificates.conftest import good_rows, imported_batch, make_filing, make_plan
 from tests.factories import OrganisationFactory, UserFactory

@@ -8,9 +8,10 @@ import pytest
 from django.test import TestCase
 from django.utils import translation
 
-from cases.certificates import imports as certificate_import
-from cases.certificates import services
-from cases.certificates.imports import problem_text, template_csv, template_xlsx
+from cases.certificates.imports import job as certificate_import
+from cases.certificates.imports.columns import problem_text
+from cases.certificates.imports.template import template_csv, template_xlsx
+from cases.certificates.services import batches as services
 from cases.models import Candidate, ResultImport
 from tests.certificates.conftest import (
     HEADER,

@@ -4,7 +4,7 @@ without gaps per body, year and level."""
 import pytest
 from django.utils import timezone
 
-from cases.certificates import services
+from cases.certificates.services import batches as services
 from cases.models import Certificate, CertificateIssuer, Organisation
 from tests.certificates.conftest import good_rows, imported_batch, make_filing, make_plan
 from tests.factories import OrganisationFactory, UserFactory

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from audits.models import AuditEvent
-from cases.certificates import services
+from cases.certificates.services import plans as plans_services
 from cases.models import Filing, Organisation, RosterMember
 from tests.certificates.conftest import make_filing, make_plan
 from workflow.calendar import add_working_days
@@ -72,7 +72,7 @@ def test_examiners_must_be_filed_for_the_occupation(filing, applicant, other_occ
     )
     scope = filing.scope.get()
     with pytest.raises(ValidationError, match="外行"):
-        services.assessment_plan_create(
+        plans_services.assessment_plan_create(
             actor=applicant,
             scope=scope,
             level=4,

@@ -7,8 +7,8 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from audits.models import AuditEvent
-from cases.certificates import services
 from cases.certificates.selectors import review_inbox_for, review_queue_for
+from cases.certificates.services import batches as services
 from cases.models import BatchState, Filing
 from tests.certificates.conftest import good_rows, imported_batch, make_plan, results_csv, run_import
 from tests.factories import UserFactory

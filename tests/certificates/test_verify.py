@@ -5,7 +5,8 @@ import re
 import pytest
 from django.core.cache import cache
 
-from cases.certificates import services
+from cases.certificates.services import batches as services
+from cases.certificates.services import revocation
 from tests.certificates.conftest import good_rows, imported_batch, make_plan
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +47,7 @@ def test_a_valid_certificate_says_valid_and_nothing_more(client, certificates):
 
 
 def test_a_revoked_certificate_says_revoked(client, certificates, applicant):
-    services.certificate_revoke(certificate=certificates[0], actor=applicant, reason="作弊")
+    revocation.certificate_revoke(certificate=certificates[0], actor=applicant, reason="作弊")
     assert _lookup(client, certificates[0].number, certificates[0].holder_name).context["status"] == "revoked"
 
 
@@ -67,7 +68,7 @@ def test_the_qr_link_verifies(client, certificates, applicant):
     certificate = certificates[1]
     response = client.get(f"/verify/c/{certificate.verify_token}/")
     assert response.status_code == 200 and response.context["status"] == "valid"
-    services.certificate_revoke(certificate=certificate, actor=applicant, reason="作弊")
+    revocation.certificate_revoke(certificate=certificate, actor=applicant, reason="作弊")
     assert client.get(f"/verify/c/{certificate.verify_token}/").context["status"] == "revoked"
     assert client.get("/verify/c/not-a-real-token-at-all/").status_code == 404
 

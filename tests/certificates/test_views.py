@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from cases.certificates import services
+from cases.certificates.services import batches as services
 from cases.models import BatchState, ResultImport
 from tests.certificates.conftest import good_rows, imported_batch, make_plan, results_csv
 from tests.factories import UserFactory

@@ -3,7 +3,7 @@
 A body submits a batch -> the regulator reviews it (a task in the queue of the roles holding
 `cases.review_resultbatch`): approve (the batch is registered and certificates issued), return with
 reasons (the body corrects and resubmits; the review task comes back), or reject. As in the filing
-flow, the work of the review step is a service (cases.certificates.services) that completes the task.
+flow, the work of the review step is a service (cases.certificates.services.batches) that completes the task.
 """
 
 from django.contrib.auth.mixins import LoginRequiredMixin

@@ -1,0 +1,43 @@
+"""Revoking a certificate (the issuing body, or a regulator with the permission)."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.certificates.services.batches import _is_member, _transition
+from cases.common.identity import (  # noqa: F401 (re-exported: certificate code refers to them here)
+    id_number_hash,
+    mask_id_number,
+    normalise_id_number,
+    resident_id_problem,
+)
+from cases.models import (
+    Certificate,
+    CertificateState,
+)
+from workflow import roles
+
+# Revocation
+
+
+def may_revoke(user, certificate: Certificate) -> bool:
+    if user.has_perm("cases.revoke_certificate"):
+        return True
+    return roles.has_role(user, roles.APPLICANT) and _is_member(user, certificate.organisation)
+
+
+@transaction.atomic
+def certificate_revoke(*, certificate: Certificate, actor, reason: str) -> Certificate:
+    """Revoke a certificate with a reason (the issuing body or the regulator)."""
+    certificate = Certificate.objects.select_for_update().select_related("organisation").get(pk=certificate.pk)
+    if not may_revoke(actor, certificate):
+        raise PermissionDenied(_("You may not revoke this certificate."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for the revocation."))
+    if certificate.status != CertificateState.VALID:
+        raise ValidationError(_("This certificate has already been revoked."))
+    certificate.revoked_at, certificate.revoked_by, certificate.revocation_reason = timezone.now(), actor, reason
+    _transition(certificate, actor, "revoke", field="status", data={"reason": reason, "number": certificate.number})
+    return certificate
