@@ -1,0 +1,79 @@
+"""The areas of skill-level certificates: the bodies' plans, batches and certificates; the regulator's review."""
+
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from cases.certificates.views import batches as certificate_views
+from cases.certificates.views import certificates as certificates_views
+from cases.certificates.views import plans as plans_views
+from cases.certificates.views import review as review_views
+from cases.certificates.views import statistics as statistics_views
+from config.areas import AreaApplication
+from workflow import roles
+
+
+class CertificatesApp(AreaApplication):
+    """Skill-level certificates: the bodies' assessment plans and result batches, certificates."""
+
+    title = _("Skill-level certificates")
+    icon = "workspace_premium"
+    app_name = "certificates"
+    allowed_roles = [roles.APPLICANT, *roles.REGULATOR_ROLES, roles.AUDITOR, roles.ADMIN]
+    menu_links = [
+        (_("Assessment plans"), "index", "event"),
+        (_("Result batches"), "batch_list", "fact_check"),
+        (_("Certificates"), "certificate_list", "workspace_premium"),
+    ]
+    index_path = path("", plans_views.plan_list, name="index")
+    plan_create_path = path("plans/new/", plans_views.plan_create, name="plan_create")
+    plan_detail_path = path("plans/<int:pk>/", plans_views.plan_detail, name="plan_detail")
+    batch_create_path = path("plans/<int:pk>/report/", plans_views.batch_create, name="batch_create")
+    batch_list_path = path("batches/", certificate_views.batch_list, name="batch_list")
+    batch_detail_path = path("batches/<int:pk>/", certificate_views.batch_detail, name="batch_detail")
+    batch_template_path = path(
+        "batches/<int:pk>/template.<str:fmt>", certificate_views.batch_template, name="batch_template"
+    )
+    batch_import_path = path("batches/<int:pk>/import/", certificate_views.batch_import, name="batch_import")
+    import_progress_path = path(
+        "batches/<int:pk>/imports/<int:job_pk>/progress/", certificate_views.import_progress, name="import_progress"
+    )
+    import_problems_path = path(
+        "batches/<int:pk>/imports/<int:job_pk>/problems.csv", certificate_views.import_problems, name="import_problems"
+    )
+    batch_submit_path = path("batches/<int:pk>/submit/", certificate_views.batch_submit, name="batch_submit")
+    export_start_path = path("batches/<int:pk>/exports/", certificate_views.export_start, name="export_start")
+    export_progress_path = path(
+        "batches/<int:pk>/exports/<int:export_pk>/progress/", certificate_views.export_progress, name="export_progress"
+    )
+    export_download_path = path(
+        "batches/<int:pk>/exports/<int:export_pk>/download/", certificate_views.export_download, name="export_download"
+    )
+    certificate_list_path = path("list/", certificates_views.certificate_list, name="certificate_list")
+    certificate_detail_path = path("c/<int:pk>/", certificates_views.certificate_detail, name="certificate_detail")
+    certificate_pdf_path = path("c/<int:pk>/pdf/", certificates_views.certificate_pdf, name="certificate_pdf")
+    certificate_revoke_path = path(
+        "c/<int:pk>/revoke/", certificates_views.certificate_revoke, name="certificate_revoke"
+    )
+
+
+class CertificateReviewApp(AreaApplication):
+    """The regulator's side of certificates: result-batch review tasks and the statistics."""
+
+    title = _("Certificate registration")
+    icon = "verified"
+    app_name = "certificate_review"
+    allowed_roles = [*roles.REGULATOR_ROLES, roles.AUDITOR, roles.ADMIN]
+    menu_links = [
+        (_("My inbox"), "inbox", "inbox"),
+        (_("Queue"), "queue", "group_work"),
+        (_("Archive"), "archive", "archive"),
+        (_("Statistics"), "statistics", "bar_chart"),
+    ]
+    index_path = path("", review_views.review_inbox, name="inbox")
+    queue_path = path("queue/", review_views.review_queue, name="queue")
+    archive_path = path("archive/", review_views.review_archive, name="archive")
+    task_path = path("tasks/<int:task_pk>/", review_views.review_task, name="task")
+    claim_path = path("tasks/<int:task_pk>/claim/", review_views.review_claim, name="claim")
+    release_path = path("tasks/<int:task_pk>/release/", review_views.review_release, name="release")
+    statistics_path = path("statistics/", statistics_views.statistics, name="statistics")
+    statistics_csv_path = path("statistics.csv", statistics_views.statistics_csv, name="statistics_csv")
