@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from audits.services import audit_record
 from cases.common.numbering import next_number
+from cases.common.services import transition
 from cases.common.steps import run_task_step
 from cases.common.uploads import check_upload
 from cases.documents import services as documents
@@ -41,22 +42,6 @@ def _editable(application: FilingApplication) -> FilingApplication:
     if not locked.is_editable_by_applicant:
         raise ValidationError(_("The application can only be changed while it is a draft or returned for supplement."))
     return locked
-
-
-def transition(application, actor, method: str, *, public: bool = True, data=None) -> None:
-    """Run one fsm transition, save the state and record it in the audit trail."""
-    source = application.state
-    getattr(application, method)()
-    application.save()
-    audit_record(
-        actor=actor,
-        action=f"application.{method}",
-        obj=application,
-        from_state=source,
-        to_state=application.state,
-        public=public,
-        data=data or {},
-    )
 
 
 @transaction.atomic
@@ -184,7 +169,7 @@ def application_submit(*, application, actor) -> FilingApplication:
         raise ValidationError(problems)
     resubmission = application.state == S.RETURNED
     application.submitted_at = timezone.now()
-    transition(application, actor, "submit", data={"resubmission": resubmission})
+    transition(application, actor, "submit", fields=["submitted_at"], public=True, data={"resubmission": resubmission})
     from workflow.services import flow_resume_after_supplement, flow_start
 
     if resubmission:
@@ -199,7 +184,7 @@ def application_withdraw(*, application, actor) -> FilingApplication:
     application = _locked(application)
     if application.state not in {S.DRAFT, S.SUBMITTED, S.RETURNED}:
         raise ValidationError(_("Only a draft, submitted or returned application can be withdrawn."))
-    transition(application, actor, "withdraw")
+    transition(application, actor, "withdraw", public=True)
     if application.process_id:
         from workflow.services import flow_cancel
 
@@ -215,7 +200,7 @@ def application_accept(*, application, actor) -> FilingApplication:
 
     def work(app):
         app.accepted_at, app.accepted_by = timezone.now(), actor
-        transition(app, actor, "accept")
+        transition(app, actor, "accept", fields=["accepted_at", "accepted_by"], public=True)
         documents.acceptance_notice(application=app, actor=actor)
         notify.notify_application_accepted(application=app)
 
@@ -233,7 +218,7 @@ def application_return(*, application, actor, deficiencies: list[str]) -> Filing
         Deficiency.objects.bulk_create(
             Deficiency(application=app, round=round_no, text=t, created_by=actor) for t in items
         )
-        transition(app, actor, "return_for_supplement", data={"deficiencies": items})
+        transition(app, actor, "return_for_supplement", public=True, data={"deficiencies": items})
         documents.supplement_notice(application=app, actor=actor, deficiencies=items)
         supplement_due = due_date(timezone.localdate(), "supplement")  # the supplement task's own due date
         notify.notify_application_returned(application=app, round_no=round_no, due_on=supplement_due)
@@ -248,7 +233,7 @@ def application_reject_ineligible(*, application, actor, reasons: str) -> Filing
 
     def work(app):
         app.rejection_reasons = reasons.strip()
-        transition(app, actor, "reject", data={"stage": "review"})
+        transition(app, actor, "reject", fields=["rejection_reasons"], public=True, data={"stage": "review"})
         documents.rejection_notice(application=app, actor=actor)
         notify.notify_application_decided(application=app, outcome=notify.REJECTED)
 
@@ -258,6 +243,7 @@ def application_reject_ineligible(*, application, actor, reasons: str) -> Filing
 # Decision, public notice and registration (approver)
 
 APPROVE, REJECT, REINSPECT = "approve", "reject", "reinspect"
+DECIDED = ["decided_at", "decided_by", "decision_reasons"]
 
 
 def application_decide(*, application, actor, decision: str, reasons: str = "") -> FilingApplication:
@@ -272,11 +258,11 @@ def application_decide(*, application, actor, decision: str, reasons: str = "") 
         if decision == APPROVE:
             app.notice_starts = timezone.localdate()
             app.notice_ends = due_date(app.notice_starts, "notice")
-            transition(app, actor, "approve")
+            transition(app, actor, "approve", fields=[*DECIDED, "notice_starts", "notice_ends"], public=True)
         elif decision == REJECT:
-            transition(app, actor, "reject", data={"stage": "decision"})
+            transition(app, actor, "reject", fields=DECIDED, public=True, data={"stage": "decision"})
         elif decision == REINSPECT:
-            transition(app, actor, "reinspect")
+            transition(app, actor, "reinspect", fields=DECIDED, public=True)
         else:
             raise ValidationError(_("Unknown decision."))
         documents.decision(application=app, actor=actor, decision=decision)
@@ -327,7 +313,7 @@ def application_register(*, application, actor, today: date | None = None) -> Fi
 
     def work(app):
         result["filing"] = _create_filing(app, actor, today)
-        transition(app, actor, "register", data={"filing": result["filing"].number})
+        transition(app, actor, "register", public=True, data={"filing": result["filing"].number})
         documents.filing_certificate(filing=result["filing"], actor=actor)
         notify.notify_application_decided(application=app, outcome=notify.FILED, filing_number=result["filing"].number)
 

@@ -79,7 +79,7 @@ def _documents_of(application, *, public_only):
 
 
 def _is_applicant_of(user, application) -> bool:
-    return application.organisation.members.filter(pk=user.pk).exists()
+    return application.organisation.has_member(user)
 
 
 def render_case(request, application, **bound_forms):

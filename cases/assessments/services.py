@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audits.services import audit_record
-from cases.applications.services import transition
+from cases.common.services import transition
 from cases.common.steps import run_task_step
 from cases.documents import services as documents
 from cases.draws import services as draws
@@ -98,6 +98,7 @@ def expert_score_submit(
                 app,
                 actor,
                 "finish_assessment",
+                public=True,
                 data={
                     "result": result.mean,
                     "spread": result.spread,

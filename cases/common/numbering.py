@@ -1,20 +1,37 @@
+"""The one number allocator: gap-free counters (application, filing, case, batch numbers; certificate serials).
+
+A counter row is locked until the caller's transaction ends, so concurrent callers queue on it and a
+rolled-back caller gives its numbers back: no gaps, no duplicates.
+"""
+
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from cases.models import NumberSequence
 
 
-def next_number(*, name: str, pattern_setting: str) -> str:
-    """Next number of a yearly sequence; the row lock makes concurrent callers queue."""
+def reserve(model: type[models.Model], *, count: int = 1, **key) -> int:
+    """Take `count` consecutive numbers from the counter row of `model` identified by `key`; returns the first.
+
+    The row (a model with a `last` field) is created at 0 when missing.
+    """
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent creation must not spoil the caller's transaction
+            model.objects.get_or_create(**key)
+    except IntegrityError:  # created concurrently; the row now exists
+        pass
+    counter = model.objects.select_for_update().get(**key)
+    first = counter.last + 1
+    counter.last += count
+    counter.save(update_fields=["last"])
+    return first
+
+
+def next_number(*, name: str, pattern_setting: str, default: str | None = None) -> str:
+    """The next number of a yearly sequence, formatted by the pattern in the named setting ({year}, {seq})."""
     year = timezone.localdate().year
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                NumberSequence.objects.get_or_create(name=name, year=year)
-        except IntegrityError:  # created concurrently; the row now exists
-            pass
-        sequence = NumberSequence.objects.select_for_update().get(name=name, year=year)
-        sequence.last += 1
-        sequence.save(update_fields=["last"])
-    return getattr(settings, pattern_setting).format(year=year, seq=sequence.last)
+        seq = reserve(NumberSequence, name=name, year=year)
+    pattern = getattr(settings, pattern_setting, default)
+    return pattern.format(year=year, seq=seq)

@@ -16,7 +16,7 @@ def locked_application(application) -> FilingApplication:
 
 def ensure_impartial(application, actor) -> None:
     """Nobody acts on a case of an organisation they belong to."""
-    if application.organisation.members.filter(pk=actor.pk).exists():
+    if application.organisation.has_member(actor):
         raise PermissionDenied(_("You belong to the applicant organisation and may not act on this case."))
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audits.services import audit_record
-from cases.applications.services import transition
+from cases.common.services import transition
 from cases.common.steps import run_task_step
 from cases.documents import services as documents
 from cases.draws import services as draws
@@ -231,6 +231,7 @@ def inspection_plan(
             app,
             actor,
             "plan_inspection",
+            public=True,
             data={"date": planned_date, "draw": draw.pk, "checklist": checklist.version},
         )
 
@@ -282,7 +283,7 @@ def inspection_record(
             obj=app,
             data={"inspection": inspection.pk, "computed": computed, "conclusion": conclusion, **changes},
         )
-        transition(app, actor, "finish_inspection", data={"conclusion": conclusion})
+        transition(app, actor, "finish_inspection", public=True, data={"conclusion": conclusion})
         documents.inspection_report(application=app, inspection=inspection, actor=actor)
 
     return run_task_step(application=application, actor=actor, step=FilingFlow.site_inspection, work=work)

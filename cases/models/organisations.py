@@ -57,3 +57,7 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+    def has_member(self, user) -> bool:
+        """Whether the user belongs to this organisation (False for an anonymous user)."""
+        return bool(user is not None and user.is_authenticated) and self.members.filter(pk=user.pk).exists()

@@ -22,6 +22,7 @@ from cases.common.identity import (  # noqa: F401 (re-exported: certificate code
     resident_id_problem,
 )
 from cases.common.numbering import next_number
+from cases.common.services import transition
 from cases.models import (
     AssessmentPlan,
     BatchState,
@@ -44,13 +45,9 @@ STALLED_AFTER = timedelta(minutes=10)
 # Shared checks
 
 
-def _is_member(user, organisation: Organisation) -> bool:
-    return organisation.members.filter(pk=user.pk).exists()
-
-
 def ensure_body_member(user, organisation: Organisation) -> None:
     """Only the body's own applicant users act for it."""
-    if not (roles.has_role(user, roles.APPLICANT) and _is_member(user, organisation)):
+    if not (roles.has_role(user, roles.APPLICANT) and organisation.has_member(user)):
         raise PermissionDenied(_("Only members of %(body)s may do this.") % {"body": organisation.name})
 
 
@@ -81,22 +78,6 @@ def certifiable_scope_row(*, filing: Filing, occupation, level: int, today: date
             % {**params, "level": SkillLevel(level).label, "levels": filed}
         )
     return row
-
-
-def _transition(obj, actor, method: str, *, field: str = "state", public: bool = False, data=None) -> None:
-    """Run one fsm transition, save it and record it in the audit trail."""
-    source = getattr(obj, field)
-    getattr(obj, method)()
-    obj.save()
-    audit_record(
-        actor=actor,
-        action=f"{obj._meta.model_name}.{method}",
-        obj=obj,
-        from_state=source,
-        to_state=getattr(obj, field),
-        public=public,
-        data=data or {},
-    )
 
 
 def _locked_batch(batch) -> ResultBatch:
@@ -221,10 +202,11 @@ def result_batch_submit(*, batch: ResultBatch, actor, today: date | None = None)
             batch.submitted_late = today > plan.results_due
         batch.submitted_at = timezone.now()
         batch.review_due = due_date(today, "batch_review")
-        _transition(
+        transition(
             batch,
             actor,
             "submit",
+            fields=["submitted_late", "submitted_at", "review_due"],
             data={"resubmission": resubmission, "candidates": batch.candidate_count, "late": batch.submitted_late},
         )
         if resubmission:
@@ -239,7 +221,7 @@ def result_batch_submit(*, batch: ResultBatch, actor, today: date | None = None)
 
 def _run_review(*, batch: ResultBatch, actor, work) -> ResultBatch:
     batch = ResultBatch.objects.select_related("organisation").get(pk=batch.pk)  # never stale
-    if _is_member(actor, batch.organisation):
+    if batch.organisation.has_member(actor):
         raise PermissionDenied(_("You belong to the reporting body and may not review its batch."))
     task = open_review_task_for(batch=batch, actor=actor)
     result = {}
@@ -261,7 +243,7 @@ def result_batch_approve(*, batch: ResultBatch, actor, today: date | None = None
     def work(locked):
         issued = _issue_certificates(locked, today)
         locked.decided_by, locked.decided_at = actor, timezone.now()
-        _transition(locked, actor, "register", data=issued)
+        transition(locked, actor, "register", fields=["decided_by", "decided_at"], data=issued)
         _note_assessment_held(locked.plan)
 
     return _run_review(batch=batch, actor=actor, work=work)
@@ -278,7 +260,13 @@ def result_batch_return(*, batch: ResultBatch, actor, reasons: list[str], today:
         locked.return_reasons = items
         locked.returned_at = timezone.now()
         locked.fix_due = due_date(today, "batch_fix")
-        _transition(locked, actor, "return_for_fix", data={"reasons": items, "fix_due": locked.fix_due})
+        transition(
+            locked,
+            actor,
+            "return_for_fix",
+            fields=["return_reasons", "returned_at", "fix_due"],
+            data={"reasons": items, "fix_due": locked.fix_due},
+        )
 
     return _run_review(batch=batch, actor=actor, work=work)
 
@@ -291,7 +279,13 @@ def result_batch_reject(*, batch: ResultBatch, actor, reasons: str) -> ResultBat
     def work(locked):
         locked.rejection_reasons = reasons.strip()
         locked.decided_by, locked.decided_at = actor, timezone.now()
-        _transition(locked, actor, "reject", data={"reasons": reasons.strip()})
+        transition(
+            locked,
+            actor,
+            "reject",
+            fields=["rejection_reasons", "decided_by", "decided_at"],
+            data={"reasons": reasons.strip()},
+        )
 
     return _run_review(batch=batch, actor=actor, work=work)
 

@@ -15,6 +15,7 @@ from cases.common.identity import (  # noqa: F401 (re-exported: certificate code
     normalise_id_number,
     resident_id_problem,
 )
+from cases.common.numbering import reserve
 from cases.models import (
     Certificate,
     CertificateIssuer,
@@ -62,25 +63,13 @@ def _issuer_for(organisation: Organisation) -> CertificateIssuer:
 
 
 def take_serials(*, issuer: CertificateIssuer, year: int, level: int, count: int) -> int:
-    """Reserve `count` consecutive serials for the body, year and level; returns the first.
-
-    The serial row stays locked until the caller's transaction ends, so concurrent registrations
-    queue here and a rolled-back registration gives its serials back: no gaps, no duplicates.
-    """
-    try:
-        with transaction.atomic():
-            CertificateSerial.objects.get_or_create(issuer=issuer, year=year, level=level)
-    except IntegrityError:  # created concurrently
-        pass
-    serial = CertificateSerial.objects.select_for_update().get(issuer=issuer, year=year, level=level)
-    first = serial.last + 1
-    if serial.last + count > 999_999:
+    """Reserve `count` consecutive serials for the body, year and level; returns the first (gap-free)."""
+    first = reserve(CertificateSerial, issuer=issuer, year=year, level=level, count=count)
+    if first + count - 1 > 999_999:
         raise ValidationError(
             _("Only %(left)d certificate serials are left for this body, year and level.")
-            % {"left": 999_999 - serial.last}
+            % {"left": max(999_999 - (first - 1), 0)}
         )
-    serial.last += count
-    serial.save(update_fields=["last"])
     return first
 
 

@@ -5,13 +5,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.certificates.services.batches import _is_member, _transition
 from cases.common.identity import (  # noqa: F401 (re-exported: certificate code refers to them here)
     id_number_hash,
     mask_id_number,
     normalise_id_number,
     resident_id_problem,
 )
+from cases.common.services import transition
 from cases.models import (
     Certificate,
     CertificateState,
@@ -24,7 +24,7 @@ from workflow import roles
 def may_revoke(user, certificate: Certificate) -> bool:
     if user.has_perm("cases.revoke_certificate"):
         return True
-    return roles.has_role(user, roles.APPLICANT) and _is_member(user, certificate.organisation)
+    return roles.has_role(user, roles.APPLICANT) and certificate.organisation.has_member(user)
 
 
 @transaction.atomic
@@ -39,5 +39,12 @@ def certificate_revoke(*, certificate: Certificate, actor, reason: str) -> Certi
     if certificate.status != CertificateState.VALID:
         raise ValidationError(_("This certificate has already been revoked."))
     certificate.revoked_at, certificate.revoked_by, certificate.revocation_reason = timezone.now(), actor, reason
-    _transition(certificate, actor, "revoke", field="status", data={"reason": reason, "number": certificate.number})
+    transition(
+        certificate,
+        actor,
+        "revoke",
+        field="status",
+        fields=["revoked_at", "revoked_by", "revocation_reason"],
+        data={"reason": reason, "number": certificate.number},
+    )
     return certificate

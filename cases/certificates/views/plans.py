@@ -76,7 +76,7 @@ def plan_detail(request, pk):
     plan = access.access_plan(request.user, pk)
     today = timezone.localdate()
     batch = ResultBatch.objects.filter(plan=plan).first()
-    is_member = access.is_body_user(request.user) and plan.organisation.members.filter(pk=request.user.pk).exists()
+    is_member = access.is_body_user(request.user) and plan.organisation.has_member(request.user)
     return render(
         request,
         "cases/certificates/plan_detail.html",

@@ -20,7 +20,6 @@ from cases.models import (
     SkillLevel,
 )
 from cases.registry import services as registry
-from cases.supervision.services.cases import _is_member
 
 # Annual reports for year Y are due by this month and day of year Y + 1.
 DEFAULT_ANNUAL_REPORT_DUE = (3, 31)
@@ -115,7 +114,7 @@ def annual_report_submit(
     """The body submits its report for a finished year; anomalies are flagged for the supervisor."""
     today = today or timezone.localdate()
     filing = Filing.objects.select_related("organisation").get(pk=filing.pk)
-    if not _is_member(filing.organisation, actor):
+    if not filing.organisation.has_member(actor):
         raise PermissionDenied(_("Only the filed body itself can submit its annual report."))
     if year >= today.year:
         raise ValidationError(

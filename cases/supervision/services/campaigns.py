@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audits.services import audit_record
+from cases.common.numbering import next_number
 from cases.draws.engine import new_seed, select
 from cases.models import CaseState as C
 from cases.models import (
@@ -20,7 +21,7 @@ from cases.models import (
     SupervisionCampaign,
 )
 from cases.supervision.selectors import campaign_population
-from cases.supervision.services.cases import Trigger, _name, _next_number, _require_supervisor, case_open
+from cases.supervision.services.cases import Trigger, _name, _require_supervisor, case_open
 from workflow import roles
 
 CAMPAIGN_NUMBER_PATTERN = "京技抽{year}{seq:03d}"
@@ -97,7 +98,11 @@ def campaign_create(
             _("The inspector pool needs at least %(count)d inspectors (one team).") % {"count": inspectors_per_case}
         )
     campaign = SupervisionCampaign(
-        number=_next_number("supervision_campaign", "SUPERVISION_CAMPAIGN_NUMBER_PATTERN", CAMPAIGN_NUMBER_PATTERN),
+        number=next_number(
+            name="supervision_campaign",
+            pattern_setting="SUPERVISION_CAMPAIGN_NUMBER_PATTERN",
+            default=CAMPAIGN_NUMBER_PATTERN,
+        ),
         name=name.strip(),
         description=description.strip(),
         kinds=list(kinds),

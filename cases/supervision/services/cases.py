@@ -8,9 +8,8 @@ change, the fsm transition and the audit event in that same transaction."""
 from collections.abc import Iterable
 from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +17,8 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from audits.services import audit_record
+from cases.common.numbering import next_number
+from cases.common.services import transition
 from cases.common.uploads import check_upload
 from cases.documents.rendering import document_create
 from cases.models import (
@@ -26,7 +27,6 @@ from cases.models import (
     EvaluationMethod,
     Filing,
     FilingScope,
-    NumberSequence,
     RectificationEvidence,
     RectificationItem,
     RectificationOrder,
@@ -65,43 +65,8 @@ DEFAULT_RECTIFICATION_DAYS = 15
 MAX_EVIDENCE_FILES = 10
 
 
-def _next_number(name: str, setting: str, default: str) -> str:
-    """Next number of a yearly, gap-free sequence (same row-lock scheme as cases.common.numbering)."""
-    year = timezone.localdate().year
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                NumberSequence.objects.get_or_create(name=name, year=year)
-        except IntegrityError:  # created concurrently; the row now exists
-            pass
-        sequence = NumberSequence.objects.select_for_update().get(name=name, year=year)
-        sequence.last += 1
-        sequence.save(update_fields=["last"])
-    return getattr(settings, setting, default).format(year=year, seq=sequence.last)
-
-
 def _name(user) -> str:
     return (user.get_full_name() or user.username) if user else ""
-
-
-def _is_member(organisation, user) -> bool:
-    return organisation.members.filter(pk=user.pk).exists()
-
-
-def _transition(case: SupervisionCase, actor, method: str, *, public: bool = True, data=None) -> None:
-    """Run one fsm transition on a locked case, save it and record it in the audit trail."""
-    source = case.state
-    getattr(case, method)()
-    case.save()
-    audit_record(
-        actor=actor,
-        action=f"supervision.{method}",
-        obj=case,
-        from_state=source,
-        to_state=case.state,
-        public=public,
-        data=data or {},
-    )
 
 
 SUPERVISE_PERMISSION = "cases.supervise_filings"
@@ -145,7 +110,9 @@ def case_open(
             + _("Supervision cases are opened for active or suspended bodies only.")
         )
     case = SupervisionCase.objects.create(
-        number=_next_number("supervision_case", "SUPERVISION_CASE_NUMBER_PATTERN", CASE_NUMBER_PATTERN),
+        number=next_number(
+            name="supervision_case", pattern_setting="SUPERVISION_CASE_NUMBER_PATTERN", default=CASE_NUMBER_PATTERN
+        ),
         filing=filing,
         trigger=trigger,
         trigger_key=trigger_key,
@@ -214,7 +181,7 @@ def complaint_record(
 
 
 def _ensure_impartial(case: SupervisionCase, actor) -> None:
-    if _is_member(case.filing.organisation, actor):
+    if case.filing.organisation.has_member(actor):
         raise PermissionDenied(_("You belong to the supervised organisation and may not act on this case."))
 
 
@@ -232,10 +199,13 @@ def _run_step(*, case: SupervisionCase, actor, step, work) -> SupervisionCase:
     return result["case"]
 
 
+CLOSING = ["outcome", "closing_note", "closed_at", "closed_by"]
+
+
 def _close(case: SupervisionCase, actor, *, outcome: str, note: str, method: str = "close") -> None:
     case.outcome, case.closing_note = outcome, note
     case.closed_at, case.closed_by = timezone.now(), actor
-    _transition(case, actor, method, data={"outcome": outcome, "note": note})
+    transition(case, actor, method, fields=CLOSING, public=True, data={"outcome": outcome, "note": note})
 
 
 def case_plan_inspection(
@@ -261,7 +231,8 @@ def case_plan_inspection(
         if not drawn:
             locked.leader = team[0]
             locked.inspectors.set(team)
-        _transition(locked, actor, "plan_inspection", public=False, data={"date": inspection_date})
+        changed = ["inspection_date"] if drawn else ["inspection_date", "leader"]
+        transition(locked, actor, "plan_inspection", fields=changed, data={"date": inspection_date})
 
     return _run_step(case=case, actor=actor, step=SupervisionFlow.plan, work=work)
 
@@ -297,7 +268,14 @@ def case_record_findings(
     def work(locked):
         locked.conclusion, locked.findings, locked.findings_summary = conclusion, findings, summary.strip()
         locked.findings_recorded_at = timezone.now()
-        _transition(locked, actor, "record_findings", data={"conclusion": conclusion, "findings": findings})
+        transition(
+            locked,
+            actor,
+            "record_findings",
+            fields=["conclusion", "findings", "findings_summary", "findings_recorded_at"],
+            public=True,
+            data={"conclusion": conclusion, "findings": findings},
+        )
 
     return _run_step(case=case, actor=actor, step=SupervisionFlow.inspect, work=work)
 
@@ -324,8 +302,12 @@ def _issue_order(case: SupervisionCase, actor, items: list[str], working_days: i
         issued_by=actor,
     )
     RectificationItem.objects.bulk_create(RectificationItem(order=order, text=text) for text in items)
-    _transition(
-        case, actor, "order_rectification", data={"round": order.round, "deadline": order.deadline, "items": items}
+    transition(
+        case,
+        actor,
+        "order_rectification",
+        public=True,
+        data={"round": order.round, "deadline": order.deadline, "items": items},
     )
     rectification_notice(case=case, order=order, actor=actor)
     notify_rectification_ordered(order=order, url=_body_case_url(case))
@@ -363,7 +345,7 @@ def case_decide(
         elif decision == RECTIFY:
             _issue_order(locked, actor, items, working_days)
         else:
-            _transition(locked, actor, "start_sanction", data={"note": note})
+            transition(locked, actor, "start_sanction", public=True, data={"note": note})
 
     return _run_step(case=case, actor=actor, step=SupervisionFlow.decide, work=work)
 
@@ -385,7 +367,7 @@ def rectification_respond(
     """The body answers each item of the order, with evidence, before the deadline."""
     today = today or timezone.localdate()
     case = SupervisionCase.objects.select_related("filing__organisation").get(pk=order.case_id)
-    if not _is_member(case.filing.organisation, actor):
+    if not case.filing.organisation.has_member(actor):
         raise PermissionDenied(_("Only the supervised body can answer its rectification order."))
     files = list(files)
     if not files:
@@ -431,7 +413,9 @@ def rectification_respond(
         order.status, order.responded_by, order.responded_at = Order.RESPONDED, actor, timezone.now()
         order.response = (comment or "").strip()
         order.save(update_fields=["status", "responded_by", "responded_at", "response"])
-        _transition(case, actor, "respond", data={"round": order.round, "evidence": [c[2] for c in checked]})
+        transition(
+            case, actor, "respond", public=True, data={"round": order.round, "evidence": [c[2] for c in checked]}
+        )
         _run_respond_handle(case)
     return order
 
@@ -448,7 +432,7 @@ def rectification_lapse(*, order: RectificationOrder, actor=None, today: date | 
             raise ValidationError(_("The body has until %(date)s to respond.") % {"date": order.deadline.isoformat()})
         order.status = Order.LAPSED
         order.save(update_fields=["status"])
-        _transition(case, actor, "lapse", data={"round": order.round, "deadline": order.deadline})
+        transition(case, actor, "lapse", public=True, data={"round": order.round, "deadline": order.deadline})
         _run_respond_handle(case)
     return order
 
@@ -490,7 +474,7 @@ def rectification_verify(
         elif decision == REORDER:
             _issue_order(locked, actor, items, working_days)
         else:
-            _transition(locked, actor, "start_sanction", data={"note": note})
+            transition(locked, actor, "start_sanction", public=True, data={"note": note})
 
     return _run_step(case=case, actor=actor, step=SupervisionFlow.verify, work=work)
 
