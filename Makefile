@@ -7,7 +7,7 @@ RUN_PKGS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk
 TEST_PKGS := $(RUN_PKGS) chromium poppler-utils
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: run test lint bench sysdeps-run sysdeps-test messages clean worker beat
+.PHONY: run test lint bench sysdeps-run sysdeps-test messages clean worker beat schema
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -68,3 +68,7 @@ bench: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# The OpenAPI schema of the REST API, checked in (tests/api/test_schema.py fails when it is stale).
+schema: $(VENV)/.installed
+	DEBUG=1 $(PY) manage.py spectacular --lang en --validate --fail-on-warn --file api/openapi.yaml

@@ -15,7 +15,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("filing")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # The jobs of each package that has some, as <package>/jobs.py (workflow.tasks is not about Celery).
-app.autodiscover_tasks(["workflow", "cases.certificates", "cases.supervision"], related_name="jobs")
+app.autodiscover_tasks(["workflow", "cases.certificates", "cases.supervision", "api"], related_name="jobs")
 
 
 @app.on_after_configure.connect
@@ -27,4 +27,5 @@ def _periodic_jobs(sender, **kwargs):
         "sla-sweep": {"task": "workflow.sla_sweep", "schedule": float(settings.SLA_SWEEP_INTERVAL)},
         "workflow-timers": {"task": "workflow.fire_timers", "schedule": float(settings.WORKFLOW_TIMERS_INTERVAL)},
         "supervision-sweep": {"task": "cases.supervision_sweep", "schedule": crontab(hour=1, minute=30)},
+        "webhook-outbox": {"task": "api.webhook_outbox", "schedule": float(settings.WEBHOOK_INTERVAL)},
     }

@@ -39,6 +39,10 @@ INSTALLED_APPS = [
     "cases",
     "workflow",
     "audits",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -220,3 +224,54 @@ JOB_RETRY_BACKOFF_MAX = env_int("JOB_RETRY_BACKOFF_MAX", 600)
 # Without REDIS_URL, runserver runs the periodic jobs from a thread of its own (no beat needed).
 EMBEDDED_SCHEDULER = env_bool("EMBEDDED_SCHEDULER", not REDIS_URL)
 EMBEDDED_SCHEDULER_DELAY = env_int("EMBEDDED_SCHEDULER_DELAY", 30)
+
+# REST API (api/): API keys or the signed-in session; per-key and per-address rate limits (429 with
+# Retry-After); the OpenAPI schema from drf-spectacular, Swagger UI and Redoc served from our static files.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerKeyThrottle", "api.throttling.AnonymousThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anonymous": env_str("API_ANONYMOUS_RATE", "60/min")},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+        "rest_framework.parsers.FormParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+API_KEY_DEFAULT_RATE = env_int("API_KEY_DEFAULT_RATE", 120)  # requests per minute of a new key
+API_IDEMPOTENCY_HOURS = env_int("API_IDEMPOTENCY_HOURS", 24)  # how long a retried POST is recognised
+WEBHOOK_INTERVAL = env_int("WEBHOOK_INTERVAL", 30)  # seconds between runs of the webhook outbox
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)
+WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 10)  # seconds per attempt
+# Plain http:// receivers on loopback addresses only (development and tests); production needs https.
+WEBHOOK_ALLOW_LOOPBACK_HTTP = env_bool("WEBHOOK_ALLOW_LOOPBACK_HTTP", DEBUG)
+SPECTACULAR_SETTINGS = {
+    "TITLE": "技能等级认定机构备案 API / Skill-level certification filing API",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicationStateEnum": "api.enums.APPLICATION_STATE",
+        "BatchStateEnum": "api.enums.BATCH_STATE",
+        "CaseStateEnum": "api.enums.CASE_STATE",
+        "CertificateStatusEnum": "api.enums.CERTIFICATE_STATUS",
+        "FilingStatusEnum": "api.enums.FILING_STATUS",
+        "ImportStatusEnum": "api.enums.IMPORT_STATUS",
+        "OrderStatusEnum": "api.enums.ORDER_STATUS",
+        "VerifyStatusEnum": "api.enums.VERIFY_STATUS",
+    },
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "PREPROCESSING_HOOKS": ["api.schema.only_api_v1"],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.describe"],
+}

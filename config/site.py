@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Site
 
+from api.urls import ApiKeysApp
 from audits.site import AuditApp
 from cases.applications.urls import ApplicationsApp
 from cases.certificates.urls import CertificateReviewApp, CertificatesApp
@@ -34,5 +35,6 @@ site = FilingSite(
         RegistryApp(),
         FiledBodyApp(),
         AuditApp(),
+        ApiKeysApp(),
     ]
 )

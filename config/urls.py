@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from api import rest_urls
 from config import views
 from config.site import site
 
@@ -16,4 +17,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("app/", site.urls),
     path("directory/", include("cases.registry.public_urls")),
+    path("api/v1/", include((rest_urls.v1, "api"))),
+    path("api/", include((rest_urls.docs, "api_docs"))),
 ]

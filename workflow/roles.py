@@ -132,6 +132,10 @@ _POOL_PERMISSIONS = {
 for _role, _extra in _POOL_PERMISSIONS.items():
     ROLE_PERMISSIONS[_role] = [*ROLE_PERMISSIONS[_role], *_extra]
 
+# REST API: the administrator manages every organisation's API keys and webhooks and the regulator
+# service accounts (an organisation's applicant members manage their own without a permission).
+ROLE_PERMISSIONS[ADMIN] = [*ROLE_PERMISSIONS[ADMIN], "api.manage_api_keys", "api.view_apikey", "api.view_webhookdelivery"]
+
 
 def sync_role_groups(apps, schema_editor=None) -> None:
     """Create the role groups and grant each its permissions (usable from migrations)."""

@@ -1,7 +1,9 @@
-"""Reading a results file (.xlsx or .csv) row by row, streamed, whatever its size."""
+"""Reading a results file (.xlsx or .csv) row by row, streamed, whatever its size; and the rows the
+REST API receives as JSON (a list of objects keyed by the template's columns), read the same way."""
 
 import csv
 import io
+import json
 
 import openpyxl
 from django.core.exceptions import ValidationError
@@ -15,12 +17,14 @@ class UnreadableFile(Exception):
 
 
 def sniff_format(uploaded) -> str:
-    """'xlsx' or 'csv' from the content, or ValidationError (old .xls, PDFs, images...)."""
+    """'xlsx', 'json' or 'csv' from the content, or ValidationError (old .xls, PDFs, images...)."""
     uploaded.seek(0)
     head = uploaded.read(4096)
     uploaded.seek(0)
     if head.startswith(b"PK\x03\x04"):
         return "xlsx"
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
+        return "json"  # a template's first cell is a column name, never "["
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise ValidationError(_("Old Excel (.xls) files are not supported: save the sheet as .xlsx or CSV."))
     if b"\x00" in head or not head.strip():
@@ -54,8 +58,25 @@ class Table:
     def rows(self):
         if self.format == "xlsx":
             yield from self._xlsx_rows()
+        elif self.format == "json":
+            yield from self._json_rows()
         else:
             yield from self._csv_rows()
+
+    def _json_rows(self):
+        """A header made of every key used (in order of first use) at line 0, then row n at line n."""
+        self.fileobj.seek(0)
+        try:
+            rows = json.loads(self.fileobj.read().decode("utf-8-sig"))
+        except (UnicodeDecodeError, ValueError) as error:
+            raise UnreadableFile(error.__class__.__name__) from error
+        if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+            raise UnreadableFile("not a list of objects")
+        header = list(dict.fromkeys(key for row in rows for key in row))
+        self.total = len(rows)
+        yield 0, tuple(header)
+        for line, row in enumerate(rows, start=1):
+            yield line, tuple(row.get(key) for key in header)
 
     def _xlsx_rows(self):
         try:
