@@ -97,7 +97,7 @@ class JobFailureAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Queue the selected jobs again"), permissions=["change"])
     def retry(self, request, queryset):
-        from workflow.jobs import enqueue, registered_job
+        from workflow.background import enqueue, registered_job
 
         done = 0
         for failure in queryset.filter(resolved_at__isnull=True):

@@ -21,7 +21,7 @@ class WorkflowConfig(AppConfig):
     def ready(self):
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="workflow.sync_roles")
         if _serving_with_runserver():
-            from workflow.jobs import start_embedded_scheduler
+            from workflow.background import start_embedded_scheduler
 
             start_embedded_scheduler()
 

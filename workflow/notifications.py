@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from viewflow.workflow.models import Task
 
+from workflow import background
 from workflow.deadlines import task_url
 from workflow.models import Notification, NotificationKind, NotificationSettings, TaskDeadline
 
@@ -60,9 +61,7 @@ def notify(*, recipients: Iterable, kind: str, event_key: str, data: dict | None
 
 
 def _email_after_commit(notification_id: int) -> None:
-    from workflow import jobs
-
-    transaction.on_commit(lambda: jobs.enqueue(jobs.send_notification_email, notification_id))
+    transaction.on_commit(lambda: background.enqueue("workflow.send_notification_email", notification_id))
 
 
 # Events of tasks

@@ -20,6 +20,7 @@ from cases.applications.access import visible_applications
 from cases.applications.forms import ObjectionForm, ReassignForm, ResolveObjectionForm
 from cases.applications.services import objection_record, objection_resolve
 from cases.applications.steps import STEPS
+from cases.common.views import error_message
 from cases.models import District
 from workflow import notifications, roles, selectors
 from workflow.deadlines import attach_due_status, warning_window_end
@@ -171,19 +172,13 @@ def task_detail(request, task_pk):
     try:
         (step.save if saving else step.perform)(form, application, request.user)
     except (ValidationError, TaskUnavailable, PermissionDenied) as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_message(error))
         return _render_task(request, task, application, form)
     if saving:
         messages.success(request, step.saved_message)
         return redirect("tasks:detail", task_pk=task.pk)
     messages.success(request, step.done_message)
     return redirect("tasks:inbox")
-
-
-def _error_text(error) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error) or _("You may not do this.")
 
 
 @login_required

@@ -5,16 +5,16 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_POST
 
 from audits.selectors import timeline_for
-from audits.services import audit_record
 from cases.applications import access, forms, services
 from cases.assessments.selectors import panel_view
+from cases.common.views import audited_download
 from cases.inspections.selectors import inspection_view
 from cases.models import (
     ApplicationState,
@@ -235,23 +235,13 @@ def application_withdraw(request, pk):
     return redirect("applications:detail", pk=application.pk)
 
 
-def _send_file(request, *, application, field, name, content_type, digest, kind):
-    audit_record(
-        actor=request.user,
-        action="document.downloaded",
-        obj=application,
-        data={"kind": kind, "sha256": digest, "name": name},
-    )
-    return FileResponse(field.open("rb"), as_attachment=True, filename=name, content_type=content_type)
-
-
 def document_download(request, pk, doc_pk):
     application = access.access_application(request.user, pk)
     is_applicant = _is_applicant_of(request.user, application)
     document = get_object_or_404(_documents_of(application, public_only=is_applicant), pk=doc_pk)
-    return _send_file(
+    return audited_download(
         request,
-        application=application,
+        obj=application,
         field=document.file,
         name=f"{document.title}.pdf",
         content_type="application/pdf",
@@ -263,9 +253,9 @@ def document_download(request, pk, doc_pk):
 def attachment_download(request, pk, attachment_pk):
     application = access.access_application(request.user, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, application=application)
-    return _send_file(
+    return audited_download(
         request,
-        application=application,
+        obj=application,
         field=attachment.file,
         name=attachment.original_name,
         content_type=attachment.content_type,

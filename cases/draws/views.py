@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cases.common.views import error_message
 from cases.draws import engine as draws
 from cases.draws import forms as draw_forms
 from cases.draws import selectors as draw_selectors
@@ -24,12 +25,6 @@ def _next_url(request, default: str) -> str:
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
     return default
-
-
-def _error_text(error) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error) or _("You may not do this.")
 
 
 # The drawn person
@@ -66,7 +61,7 @@ def seat_confirm(request, seat_pk):
             draw_services.seat_confirm(seat=seat, actor=request.user, statement=form.statement())
             messages.success(request, _("Confirmed. Thank you."))
         except (ValidationError, PermissionDenied) as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_message(error))
     return redirect(_next_url(request, reverse("assignments:index")))
 
 
@@ -83,7 +78,7 @@ def seat_decline(request, seat_pk):
             seat=seat, actor=request.user, reason=form.cleaned_data["reason"], conflict=form.cleaned_data["conflict"]
         )
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_message(error))
         return redirect(_next_url(request, reverse("assignments:index")))
     if seat.redraw_error:
         messages.warning(request, _("Declined. No replacement could be drawn yet; the chief will see why."))
@@ -114,7 +109,7 @@ def seat_release(request, seat_pk):
         else:
             messages.success(request, _("Released; a replacement has been drawn."))
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_message(error))
     return redirect(_next_url(request, reverse("applications:detail", args=[seat.draw.application_id])))
 
 
@@ -126,7 +121,7 @@ def seat_redraw(request, seat_pk):
         draw_services.seat_redraw(seat=seat, actor=request.user)
         messages.success(request, _("A replacement has been drawn."))
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_message(error))
     return redirect(_next_url(request, reverse("applications:detail", args=[seat.draw.application_id])))
 
 

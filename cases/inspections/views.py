@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 
 from cases.applications import access
+from cases.common.views import error_message
 from cases.draws import forms as draw_forms
-from cases.draws.views import _error_text
 from cases.inspections import forms, selectors
 from cases.inspections import services as inspection_services
 from cases.models import InspectionPhoto
@@ -54,7 +54,7 @@ def inspection_page(request, pk):
                     messages.success(request, _("Findings saved."))
                     return redirect("applications:inspection", pk=application.pk)
                 except (ValidationError, PermissionDenied) as error:
-                    messages.error(request, _error_text(error))
+                    messages.error(request, error_message(error))
             else:
                 messages.error(request, _("Please correct the errors below."))
     elif request.method == "POST":

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from cases.common.views import error_message
 from cases.models import Filing, Organisation, SupervisionCase
 from cases.registry import forms as registry_forms
 from cases.registry import selectors
@@ -19,7 +20,6 @@ from cases.registry import services as registry
 from cases.registry.access import access_filing
 from cases.supervision.access import SUPERVISE, require_perm
 from cases.supervision.services import cases as supervision
-from cases.supervision.views.cases import error_text
 
 PAGE_SIZE = 25
 
@@ -107,7 +107,7 @@ def registry_change(request, pk, action):
         else:
             raise PermissionDenied
     except ValidationError as error:
-        messages.error(request, error_text(error))
+        messages.error(request, error_message(error))
         return _render_filing(request, filing, reason_form=form)
     messages.success(request, done)
     return redirect("registry:filing", pk=filing.pk)
@@ -128,7 +128,7 @@ def registry_open_case(request, pk):
                 actor=request.user,
             )
         except ValidationError as error:
-            messages.error(request, error_text(error))
+            messages.error(request, error_message(error))
         else:
             messages.success(request, _("Case %(number)s opened; it waits in the queue.") % {"number": case.number})
             return redirect("supervision:case", pk=case.pk)

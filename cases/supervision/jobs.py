@@ -1,7 +1,7 @@
 """Periodic job of the registry and supervision (autodiscovered by config/celery.py as <app>/jobs.py)."""
 
 from config.celery import app
-from workflow.jobs import RecordedJob
+from workflow.background import RecordedJob
 
 
 @app.task(base=RecordedJob, name="cases.supervision_sweep")

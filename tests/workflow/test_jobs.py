@@ -13,7 +13,7 @@ from viewflow.workflow.models import Task
 
 from cases.applications import services as apply
 from config.celery import app
-from workflow import jobs, notifications
+from workflow import background, jobs, notifications
 from workflow.flows.filing import FilingFlow
 from workflow.models import JobFailure, Notification, NotificationKind, TaskDeadline
 
@@ -46,7 +46,7 @@ def smtp_down(monkeypatch):
 
 
 def test_a_job_failing_eagerly_is_recorded_and_the_caller_carries_on(notification, smtp_down):
-    jobs.enqueue(jobs.send_notification_email, notification.pk)  # does not raise
+    background.enqueue(jobs.send_notification_email, notification.pk)  # does not raise
     failure = JobFailure.objects.get()
     assert failure.job == "workflow.send_notification_email"
     assert failure.args == [notification.pk]
@@ -87,13 +87,13 @@ def test_a_job_the_broker_refuses_is_recorded_not_lost(monkeypatch, notification
 
     monkeypatch.setattr(jobs.send_notification_email, "apply_async", refuse)
     app.conf.task_always_eager = False  # as with REDIS_URL set; conftest puts it back
-    jobs.enqueue(jobs.send_notification_email, notification.pk)
+    background.enqueue(jobs.send_notification_email, notification.pk)
     failure = JobFailure.objects.get()
     assert failure.queued is False and "Connection refused" in failure.error
 
 
 def test_the_admin_queues_a_failed_job_again(client, notification, smtp_down, monkeypatch):
-    jobs.enqueue(jobs.send_notification_email, notification.pk)
+    background.enqueue(jobs.send_notification_email, notification.pk)
     failure = JobFailure.objects.get()
     monkeypatch.undo()  # the mail server is back
     admin = User.objects.create_superuser("t-admin", "admin@example.cn", "pw-for-tests")
@@ -112,15 +112,15 @@ def test_periodic_jobs_are_scheduled_for_beat(settings):
     assert schedule["sla-sweep"]["task"] == "workflow.sla_sweep"
     assert schedule["sla-sweep"]["schedule"] == settings.SLA_SWEEP_INTERVAL
     assert schedule["workflow-timers"]["task"] == "workflow.fire_timers"
-    assert all(jobs.registered_job(entry["task"]) for entry in schedule.values())  # beat sends nothing unknown
+    assert all(background.registered_job(entry["task"]) for entry in schedule.values())  # beat sends nothing unknown
     assert "workflow.send_notification_email" in app.tasks
 
 
 def test_the_embedded_scheduler_runs_each_job_once_then_when_due(review_overdue, chief):
     last_run = {}
-    assert set(jobs.run_due_periodic_jobs(last_run)) == set(app.conf.beat_schedule)
+    assert set(background.run_due_periodic_jobs(last_run)) == set(app.conf.beat_schedule)
     assert Notification.objects.filter(recipient=chief, kind=NotificationKind.TASK_ESCALATED).exists()
-    assert jobs.run_due_periodic_jobs(last_run) == []  # none is due again a moment later
+    assert background.run_due_periodic_jobs(last_run) == []  # none is due again a moment later
 
 
 def test_the_timer_job_fires_due_viewflow_timers():

@@ -33,7 +33,7 @@ from cases.models import (
     ResultImport,
     SkillLevel,
 )
-from workflow import roles
+from workflow import background, roles
 from workflow.calendar import due_date
 from workflow.flows.certificates import batch_flow_resume_after_fix, batch_flow_start, open_review_task_for
 from workflow.tasks import task_complete
@@ -138,7 +138,6 @@ def running_import(batch) -> ResultImport | None:
 def result_import_start(*, batch: ResultBatch, actor, uploaded) -> ResultImport:
     """Store an uploaded results file and start checking it in the background."""
     from cases.certificates.imports.reading import sniff_format
-    from cases.certificates.jobs import dispatch, result_import_run
 
     if uploaded.size > settings.RESULT_IMPORT_MAX_BYTES:
         raise ValidationError(
@@ -172,7 +171,7 @@ def result_import_start(*, batch: ResultBatch, actor, uploaded) -> ResultImport:
             obj=batch,
             data={"name": job.original_name, "sha256": job.sha256, "size": job.size},
         )
-        transaction.on_commit(lambda: dispatch(result_import_run, job.pk))
+        transaction.on_commit(lambda: background.start("cases.result_import_run", job.pk))
     return job
 
 

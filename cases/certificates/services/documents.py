@@ -32,6 +32,7 @@ from cases.models import (
     ResultBatch,
     SkillLevel,
 )
+from workflow import background
 
 # Certificates per PDF in a batch download (one per page); each part is one WeasyPrint document.
 EXPORT_PART_SIZE = 100
@@ -106,7 +107,6 @@ def _stalled_export(export, now) -> bool:
 
 def certificate_export_start(*, batch: ResultBatch, actor) -> CertificateExport:
     """Start generating the batch's certificates as a ZIP of PDFs (or return the one under way)."""
-    from cases.certificates.jobs import certificate_export_run, dispatch
 
     with transaction.atomic():
         batch = _locked_batch(batch)
@@ -124,7 +124,7 @@ def certificate_export_start(*, batch: ResultBatch, actor) -> CertificateExport:
         total = batch.certificates.filter(status=CertificateState.VALID).count()
         export = CertificateExport.objects.create(batch=batch, requested_by=actor, total=total)
         audit_record(actor=actor, action="resultbatch.export_started", obj=batch, data={"certificates": total})
-        transaction.on_commit(lambda: dispatch(certificate_export_run, export.pk))
+        transaction.on_commit(lambda: background.start("cases.certificate_export_run", export.pk))
     return export
 
 

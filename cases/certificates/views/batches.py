@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,13 +16,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from audits.selectors import timeline_for
-from audits.services import audit_record
 from cases.certificates import access, selectors
 from cases.certificates.forms import ResultImportForm
 from cases.certificates.imports.columns import COLUMN_LABELS, problem_text
 from cases.certificates.imports.template import template_csv, template_xlsx
 from cases.certificates.services import batches as services
 from cases.certificates.services import documents
+from cases.common.views import audited_download, error_message
 from cases.models import (
     BatchState,
     CertificateExport,
@@ -47,12 +47,6 @@ ACTION_LABELS = {
     "certificate.revoke": gettext_lazy("Certificate revoked"),
     "document.downloaded": gettext_lazy("Document downloaded"),
 }
-
-
-def _error_text(error) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error) or _("You may not do this.")
 
 
 def _paged(request, queryset, size=25, param="page"):
@@ -174,7 +168,7 @@ def batch_import(request, pk):
         try:
             services.result_import_start(batch=batch, actor=request.user, uploaded=form.cleaned_data["file"])
         except (ValidationError, PermissionDenied) as error:
-            form.add_error("file", _error_text(error))
+            form.add_error("file", error_message(error))
         else:
             messages.success(request, _("File received; its rows are being checked."))
             return redirect("certificates:batch_detail", pk=batch.pk)
@@ -254,7 +248,7 @@ def batch_submit(request, pk):
     try:
         batch = services.result_batch_submit(batch=batch, actor=request.user)
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_message(error))
     else:
         messages.success(
             request,
@@ -270,7 +264,7 @@ def export_start(request, pk):
     try:
         documents.certificate_export_start(batch=batch, actor=request.user)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_message(error))
     else:
         messages.success(request, _("The certificates are being generated; the download appears here when ready."))
     return redirect(reverse("certificates:batch_detail", args=[pk]) + "#certificates")
@@ -298,15 +292,13 @@ def export_download(request, pk, export_pk):
     export = access.access_export(request.user, pk, export_pk)
     if export.status != CertificateExport.Status.DONE or not export.file:
         raise Http404
-    audit_record(
-        actor=request.user,
-        action="document.downloaded",
+    return audited_download(
+        request,
         obj=export.batch,
-        data={"kind": "certificates_zip", "sha256": export.sha256, "certificates": export.total},
-    )
-    return FileResponse(
-        export.file.open("rb"),
-        as_attachment=True,
-        filename=f"{export.batch.number}-certificates.zip",
+        field=export.file,
+        name=f"{export.batch.number}-certificates.zip",
         content_type="application/zip",
+        digest=export.sha256,
+        kind="certificates_zip",
+        certificates=export.total,
     )

@@ -6,18 +6,17 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from audits.services import audit_record
 from cases.certificates import access, selectors
 from cases.certificates.forms import CertificateSearchForm, RevokeForm
 from cases.certificates.services import batches as services
 from cases.certificates.services import documents, revocation
-from cases.certificates.views.batches import _error_text, _paged
+from cases.certificates.views.batches import _paged
+from cases.common.views import audited_download, error_message
 from cases.models import (
     CertificateState,
 )
@@ -87,19 +86,16 @@ def certificate_pdf(request, pk):
     try:
         document = documents.certificate_document(certificate=certificate, actor=request.user)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_message(error))
         return redirect("certificates:certificate_detail", pk=pk)
-    audit_record(
-        actor=request.user,
-        action="document.downloaded",
+    return audited_download(
+        request,
         obj=certificate,
-        data={"kind": document.kind, "sha256": document.sha256, "name": certificate.number},
-    )
-    return FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=f"{certificate.number}.pdf",
+        field=document.file,
+        name=f"{certificate.number}.pdf",
         content_type="application/pdf",
+        digest=document.sha256,
+        kind=document.kind,
     )
 
 
@@ -114,7 +110,7 @@ def certificate_revoke(request, pk):
                 certificate=certificate, actor=request.user, reason=form.cleaned_data["reason"]
             )
         except (ValidationError, PermissionDenied) as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_message(error))
         else:
             messages.success(request, _("Certificate %(number)s revoked.") % {"number": certificate.number})
             return redirect("certificates:certificate_detail", pk=pk)

@@ -12,7 +12,8 @@ from cases.certificates import access
 from cases.certificates.forms import AssessmentPlanForm
 from cases.certificates.services import batches as services
 from cases.certificates.services import plans as plans_services
-from cases.certificates.views.batches import _body_organisations, _error_text, _paged
+from cases.certificates.views.batches import _body_organisations, _paged
+from cases.common.views import error_message
 from cases.models import (
     District,
     Filing,
@@ -98,7 +99,7 @@ def batch_create(request, pk):
     try:
         batch = services.result_batch_create(plan=plan, actor=request.user)
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_message(error))
         return redirect("certificates:plan_detail", pk=plan.pk)
     messages.success(request, _("Results report %(number)s opened: import the results file.") % {"number": batch})
     return redirect("certificates:batch_detail", pk=batch.pk)

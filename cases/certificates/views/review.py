@@ -11,7 +11,8 @@ from viewflow.workflow.status import STATUS
 
 from cases.certificates import access, selectors
 from cases.certificates.steps import BATCH_STEPS
-from cases.certificates.views.batches import _error_text, _paged, _scope_warning
+from cases.certificates.views.batches import _paged, _scope_warning
+from cases.common.views import error_message
 from cases.models import (
     District,
     SkillLevel,
@@ -96,7 +97,7 @@ def review_task(request, task_pk):
     try:
         step.perform(form, batch, request.user)
     except (ValidationError, TaskUnavailable, PermissionDenied) as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_message(error))
         return _render_review(request, task, batch, form)
     messages.success(request, step.done_message)
     return redirect("certificate_review:inbox")

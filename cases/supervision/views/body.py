@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audits.selectors import timeline_for
+from cases.common.views import audited_download, error_message
 from cases.models import Filing, RectificationEvidence, RectificationOrder
 from cases.registry.access import access_own_filing
 from cases.supervision import forms
@@ -17,7 +18,7 @@ from cases.supervision.access import access_own_case, access_own_order, own_case
 from cases.supervision.services import annual_reports as report_services
 from cases.supervision.services import cases as supervision
 from cases.supervision.services.annual_reports import ReportLine
-from cases.supervision.views.cases import case_documents, error_text, send_file
+from cases.supervision.views.cases import case_documents
 from workflow import roles
 
 
@@ -125,7 +126,7 @@ def respond(request, pk, order_pk):
         )
     except ValidationError as error:
         form.add_error(None, error)
-        messages.error(request, error_text(error))
+        messages.error(request, error_message(error))
         return _render_case(request, case, form)
     messages.success(request, _("Your rectification report has been sent; the bureau will verify it."))
     return redirect("body:case", pk=case.pk)
@@ -136,9 +137,9 @@ def case_document(request, pk, doc_pk):
     _require_applicant(request.user)
     case = access_own_case(request.user, pk)
     document = get_object_or_404(case_documents(case).filter(public=True), pk=doc_pk)
-    return send_file(
+    return audited_download(
         request,
-        case=case,
+        obj=case,
         field=document.file,
         name=f"{document.title}.pdf",
         content_type="application/pdf",
@@ -152,9 +153,9 @@ def case_evidence(request, pk, evidence_pk):
     _require_applicant(request.user)
     case = access_own_case(request.user, pk)
     evidence = get_object_or_404(RectificationEvidence, pk=evidence_pk, order__case=case)
-    return send_file(
+    return audited_download(
         request,
-        case=case,
+        obj=case,
         field=evidence.file,
         name=evidence.original_name,
         content_type=evidence.content_type,

@@ -8,13 +8,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cases.common.views import error_message
 from cases.models import SupervisionCampaign
 from cases.registry.views import PAGE_SIZE
 from cases.supervision import forms
 from cases.supervision import selectors as supervision_selectors
 from cases.supervision.access import access_campaign, require_perm
 from cases.supervision.services import campaigns as campaign_services
-from cases.supervision.views.cases import error_text
 
 # Random inspection campaigns
 
@@ -101,7 +101,7 @@ def campaign_draw(request, pk):
     try:
         campaign = campaign_services.campaign_draw(campaign=campaign, actor=request.user)
     except ValidationError as error:
-        messages.error(request, error_text(error))
+        messages.error(request, error_message(error))
     else:
         messages.success(
             request,
@@ -130,7 +130,7 @@ def campaign_close(request, pk):
                 campaign=campaign, actor=request.user, summary=form.cleaned_data["summary"]
             )
         except ValidationError as error:
-            messages.error(request, error_text(error))
+            messages.error(request, error_message(error))
         else:
             messages.success(request, _("Campaign closed; its results are published."))
             return redirect("registry:campaign", pk=campaign.pk)

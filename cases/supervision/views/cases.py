@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_POST
 from viewflow.workflow.status import STATUS
 
 from audits.selectors import timeline_for
-from audits.services import audit_record
+from cases.common.views import audited_download, error_message
 from cases.models import CaseState, District, GeneratedDocument, RectificationEvidence, SupervisionCase
 from cases.supervision import forms
 from cases.supervision import selectors as supervision_selectors
@@ -34,12 +33,6 @@ PAGE_SIZE = 25
 def _require_supervision_role(user) -> None:
     if not (user.has_perm(READ_CASES) or roles.has_role(user, roles.INSPECTOR)):
         raise PermissionDenied
-
-
-def error_text(error) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error) or _("You may not do this.")
 
 
 # What each human step shows and does
@@ -219,7 +212,7 @@ def task_detail(request, task_pk):
     try:
         step.perform(form, case, request.user)
     except (ValidationError, TaskUnavailable, PermissionDenied) as error:
-        messages.error(request, error_text(error))
+        messages.error(request, error_message(error))
         return _render_task(request, task, case, form)
     messages.success(request, step.done_message)
     return redirect("supervision:inbox")
@@ -334,27 +327,17 @@ def case_lapse(request, pk):
         supervision.rectification_lapse(order=order, actor=request.user)
         messages.success(request, _("The deadline has passed; the case is ready for verification."))
     except ValidationError as error:
-        messages.error(request, error_text(error))
+        messages.error(request, error_message(error))
     return redirect("supervision:case", pk=case.pk)
-
-
-def send_file(request, *, case, field, name, content_type, digest, kind):
-    audit_record(
-        actor=request.user,
-        action="document.downloaded",
-        obj=case,
-        data={"kind": kind, "sha256": digest, "name": name},
-    )
-    return FileResponse(field.open("rb"), as_attachment=True, filename=name, content_type=content_type)
 
 
 @login_required
 def case_document(request, pk, doc_pk):
     case = access_case(request.user, pk)
     document = get_object_or_404(case_documents(case), pk=doc_pk)
-    return send_file(
+    return audited_download(
         request,
-        case=case,
+        obj=case,
         field=document.file,
         name=f"{document.title}.pdf",
         content_type="application/pdf",
@@ -367,9 +350,9 @@ def case_document(request, pk, doc_pk):
 def case_evidence(request, pk, evidence_pk):
     case = access_case(request.user, pk)
     evidence = get_object_or_404(RectificationEvidence, pk=evidence_pk, order__case=case)
-    return send_file(
+    return audited_download(
         request,
-        case=case,
+        obj=case,
         field=evidence.file,
         name=evidence.original_name,
         content_type=evidence.content_type,
