@@ -50,6 +50,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "cases.common.uploads.UploadLimitMiddleware",  # before CSRF, which reads the body
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "audits.middleware.AuditContextMiddleware",
@@ -171,7 +172,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # WeasyPrint logs every rendering step at INFO.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "pypdf": {"level": "ERROR"},  # warns about every damaged file an upload check refuses or repairs
+    },
 }
 
 # Domain settings.
@@ -206,11 +211,22 @@ RESULTS_DUE_WORKING_DAYS = {
 CERTIFICATE_PASS_MARK = env_int("CERTIFICATE_PASS_MARK", 60)
 RESULT_IMPORT_MAX_ROWS = env_int("RESULT_IMPORT_MAX_ROWS", 200_000)
 RESULT_IMPORT_MAX_BYTES = env_int("RESULT_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+# Uploads (cases.common.uploads): per-file limits by view name (else UPLOAD_MAX_BYTES), counted while the
+# body is read; a request larger than UPLOAD_MAX_REQUEST_BYTES is refused before it is read at all.
+UPLOAD_LIMITS = {"certificates:batch_import": RESULT_IMPORT_MAX_BYTES}
+UPLOAD_MAX_REQUEST_BYTES = env_int(
+    "UPLOAD_MAX_REQUEST_BYTES", max(RESULT_IMPORT_MAX_BYTES, 10 * UPLOAD_MAX_BYTES) + 1024 * 1024
+)
+UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 50_000_000)  # images attached to applications and answers
 # Resident ID numbers are stored as an HMAC under this key (matching without keeping the number).
 # Set it apart from SECRET_KEY in production and never change it: old hashes would stop matching.
 ID_NUMBER_HMAC_KEY = env_str("ID_NUMBER_HMAC_KEY", "") or SECRET_KEY
 VERIFY_RATE_LIMIT = env_int("VERIFY_RATE_LIMIT", 20)  # public look-ups per client address and window
 VERIFY_RATE_WINDOW = env_int("VERIFY_RATE_WINDOW", 600)  # seconds
+# Client addresses: X-Forwarded-For is believed only through these reverse proxies (a number of proxies,
+# or their addresses/networks, comma-separated); empty: REMOTE_ADDR is the client (cases.common.ratelimit).
+_trusted_proxies = env_str("TRUSTED_PROXIES", "").strip()
+TRUSTED_PROXIES = int(_trusted_proxies) if _trusted_proxies.isdigit() else env_list("TRUSTED_PROXIES", [])
 # How imports and certificate downloads run: "celery" (with REDIS_URL), "thread" (in the web process,
 # the embedded default) or "inline" (in the request itself; tests).
 BACKGROUND_JOBS = env_str("BACKGROUND_JOBS", "celery" if REDIS_URL else "thread")

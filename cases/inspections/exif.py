@@ -31,26 +31,41 @@ def _text(value) -> str:
     return str(value or "").strip("\x00 ").strip()
 
 
+def _offset(value) -> timezone | None:
+    """An EXIF time offset ("+08:00"), or None when it is missing or impossible ("+99:00", "+ab:cd")."""
+    text = _text(value)
+    if len(text) != 6 or text[0] not in "+-" or text[3] != ":":
+        return None
+    hours, minutes = text[1:3], text[4:6]
+    if not (hours.isascii() and hours.isdigit() and minutes.isascii() and minutes.isdigit()):
+        return None
+    delta = timedelta(hours=int(hours), minutes=int(minutes))
+    if delta > timedelta(hours=14) or int(minutes) >= 60:  # UTC-12:00 .. UTC+14:00 are the zones in use
+        return None
+    return timezone(delta if text[0] == "+" else -delta)
+
+
 def _parse_time(value, offset) -> datetime | None:
     text = _text(value)
     try:
         moment = datetime.strptime(text[:19], "%Y:%m:%d %H:%M:%S")
     except ValueError:
         return None
-    offset_text = _text(offset)
-    if len(offset_text) == 6 and offset_text[0] in "+-" and offset_text[3] == ":":
-        sign = 1 if offset_text[0] == "+" else -1
-        delta = timedelta(hours=int(offset_text[1:3]), minutes=int(offset_text[4:6]))
-        return moment.replace(tzinfo=timezone(sign * delta))
-    # Cameras record local time without a zone; on site that is the bureau's zone.
+    zone = _offset(offset)
+    if zone is not None:
+        return moment.replace(tzinfo=zone)
+    # Cameras record local time without a zone (or a zone that cannot be); on site that is the bureau's zone.
     return moment.replace(tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
 
 
 def _degrees(value, ref, limit: int) -> Decimal | None:
+    """Degrees from the (degrees, minutes, seconds) rationals; None for a zero denominator or a nonsense value."""
     try:
         d, m, s = (Decimal(str(float(part))) for part in value)
     except (TypeError, ValueError, ZeroDivisionError, ArithmeticError):
         return None
+    if not all(part.is_finite() and part >= 0 for part in (d, m, s)):
+        return None  # Pillow reads n/0 as NaN; a negative part is not a position either
     degrees = d + m / 60 + s / 3600
     if _text(ref).upper() in {"S", "W"}:
         degrees = -degrees

@@ -1,7 +1,6 @@
-"""Photo evidence: checked by content (Pillow must decode it as JPEG or PNG), hashed, thumbnailed."""
+"""Photo evidence: checked by content (Pillow must decode it in full as JPEG or PNG), hashed, thumbnailed."""
 
 import io
-import warnings
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -9,10 +8,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
-from cases.common.uploads import check_upload
+from cases.common.uploads import checked_upload
 from cases.inspections.exif import PhotoMetadata, photo_metadata
 
-FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png"}
 THUMBNAIL_SIZE = (960, 960)
 
 
@@ -29,35 +27,17 @@ class CheckedPhoto:
 
 def photo_check(uploaded) -> CheckedPhoto:
     """Return the checked photo or raise ValidationError naming what is wrong with it."""
-    content_type, digest = check_upload(uploaded)
-    if content_type not in FORMATS.values():
+    checked = checked_upload(uploaded, max_pixels=settings.INSPECTION_PHOTO_MAX_PIXELS)
+    if checked.image is None:
         raise ValidationError(_("Photos must be JPEG or PNG images."))
-    uploaded.seek(0)
-    data = uploaded.read()
-    uploaded.seek(0)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as probe:
-                probe.verify()  # structure and checksums, without decoding every pixel
-            image = Image.open(io.BytesIO(data))
-            if image.format not in FORMATS or FORMATS[image.format] != content_type:
-                raise ValidationError(_("Photos must be JPEG or PNG images."))
-            if image.width * image.height > settings.INSPECTION_PHOTO_MAX_PIXELS:
-                raise ValidationError(_("The photo has too many pixels."))
-            image.load()
-    except ValidationError:
-        raise
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombWarning, Image.DecompressionBombError):
-        raise ValidationError(_("The file is not a readable JPEG or PNG image.")) from None
-    metadata = photo_metadata(image)
+    image = checked.image
     return CheckedPhoto(
-        content_type=content_type,
-        sha256=digest,
-        size=len(data),
+        content_type=checked.content_type,
+        sha256=checked.sha256,
+        size=uploaded.size,
         width=image.width,
         height=image.height,
-        metadata=metadata,
+        metadata=photo_metadata(image),
         thumbnail=_thumbnail(image),
     )
 

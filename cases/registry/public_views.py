@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
+from cases.common.text import clean_query_text
 from cases.models import Filing, Organisation, SkillLevel, SupervisionCampaign
 from cases.registry import selectors
 from cases.supervision import selectors as supervision
@@ -23,10 +24,11 @@ FILTERS = ("q", "district", "category", "occupation", "status")
 
 
 def _filters(request) -> dict[str, str]:
-    return {name: request.GET.get(name, "").strip()[:100] for name in FILTERS}
+    """The filters of the query string, without control characters; unknown values match nothing."""
+    return {name: clean_query_text(request.GET.get(name, ""))[:100] for name in FILTERS}
 
 
-def _search(request, filters):
+def _search(filters):
     return selectors.directory_search(today=timezone.localdate(), **filters)
 
 
@@ -34,7 +36,7 @@ def _search(request, filters):
 def directory(request):
     """Search and filter the registry; each row shows the scope the body may certify today."""
     filters = _filters(request)
-    page = Paginator(_search(request, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(_search(filters), PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     rows = [(filing, filing.status_on(today), filing.certifiable_scope(today)) for filing in page]
     return render(
@@ -98,11 +100,11 @@ def _scope_text(rows) -> str:
     )
 
 
-def _export_rows(request) -> Iterator[list[str]]:
+def _export_rows(filters) -> Iterator[list[str]]:
     today = timezone.localdate()
     yield [str(label) for _key, label in EXPORT_COLUMNS]
     # chunked iteration with the scope prefetched per chunk: memory stays flat for a whole registry
-    for filing in _search(request, _filters(request)).iterator(chunk_size=1000):
+    for filing in _search(filters).iterator(chunk_size=1000):
         organisation = filing.organisation
         status = filing.status_on(today)
         yield [
@@ -134,10 +136,11 @@ def _filename(ext: str) -> str:
 def directory_export_csv(request):
     """CSV in UTF-8 with a byte-order mark, so that spreadsheet programs read the Chinese correctly."""
     writer = csv.writer(_Echo())
+    filters = _filters(request)  # before streaming starts: a bad value is still a 400
 
     def lines():
         yield "\ufeff"
-        for row in _export_rows(request):
+        for row in _export_rows(filters):
             yield writer.writerow(row)
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
@@ -150,7 +153,7 @@ def directory_export_xlsx(request):
     """Excel workbook (write-only mode: rows go straight to the file, not into a model of the sheet)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Filed bodies"))
-    for row in _export_rows(request):
+    for row in _export_rows(_filters(request)):
         sheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)

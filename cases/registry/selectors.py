@@ -14,6 +14,16 @@ from cases.models import (
 )
 
 S = Filing.Status
+_MAX_ID = 2**63 - 1  # the largest primary key the databases store; larger numbers overflow the query
+
+
+def id_or_none(value) -> int | None:
+    """A primary key given as text ("17"), or None for anything a database could not look up."""
+    text = str(value or "").strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 19:
+        return None
+    number = int(text)
+    return number if 0 < number <= _MAX_ID else None
 
 
 def _scope_prefetch() -> Prefetch:
@@ -53,7 +63,7 @@ def directory_search(
     if category:
         qs = qs.filter(organisation__category=category)
     if occupation:
-        occupation_id = int(occupation) if str(occupation).isdigit() else None
+        occupation_id = id_or_none(occupation)
         # An uncorrelated IN, not EXISTS: without table statistics SQLite runs a correlated EXISTS through
         # the occupation index once per body (16 s on 10,000 bodies); the IN list is built once.
         qs = qs.filter(pk__in=FilingScope.objects.filter(occupation_id=occupation_id).values("filing_id"))

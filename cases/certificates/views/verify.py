@@ -1,50 +1,28 @@
 """The public certificate verification (证书查询): by number and holder's name, or by the QR link.
 
 Answers valid, revoked or not found and nothing else: no holder data, no body, no dates. A wrong name
-gives the same answer as a missing number. Look-ups are counted per client address in the cache
-(a fixed window), so numbers cannot be walked through; past the limit the page says when to retry.
+gives the same answer as a missing number. Look-ups are counted per client address (cases.common.ratelimit:
+a fixed window in the cache, the address taken through the trusted proxies), so numbers cannot be walked
+through; past the limit the page says when to retry.
 """
 
-import ipaddress
 import math
-import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from cases.certificates.forms import VerifyForm
 from cases.certificates.selectors import verify_by_number, verify_by_token
+from cases.common.ratelimit import seconds_until_allowed
 
 
-def _client_key(request) -> str:
-    """The client address; IPv6 clients by their /64, which one household or host usually holds whole."""
-    value = request.META.get("REMOTE_ADDR", "")
-    try:
-        address = ipaddress.ip_address(value)
-    except ValueError:
-        return "unknown"
-    if address.version == 6:
-        return str(ipaddress.ip_network(f"{address}/64", strict=False))
-    return str(address)
-
-
-def seconds_until_allowed(request) -> int:
+def _seconds_until_allowed(request) -> int:
     """Count one look-up for the client; 0 if within the limit, else the seconds until the window ends."""
-    window, limit = settings.VERIFY_RATE_WINDOW, settings.VERIFY_RATE_LIMIT
-    now = time.time()
-    key = f"verify-rate:{_client_key(request)}:{int(now // window)}"
-    cache.add(key, 0, timeout=window + 5)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window + 5)
-        count = 1
-    if count <= limit:
-        return 0
-    return int(window - now % window) + 1
+    return seconds_until_allowed(
+        request, scope="verify", limit=settings.VERIFY_RATE_LIMIT, window=settings.VERIFY_RATE_WINDOW
+    )
 
 
 def _limited(request, wait: int, form=None):
@@ -66,7 +44,7 @@ def verify(request):
     form = VerifyForm(request.POST)
     if not form.is_valid():
         return render(request, "public/verify.html", {"form": form})
-    wait = seconds_until_allowed(request)
+    wait = _seconds_until_allowed(request)
     if wait:
         return _limited(request, wait, form)
     status = verify_by_number(number=form.cleaned_data["number"], name=form.cleaned_data["name"])
@@ -79,7 +57,7 @@ def verify(request):
 @require_http_methods(["GET"])
 def verify_token(request, token):
     """The page a certificate's QR code opens."""
-    wait = seconds_until_allowed(request)
+    wait = _seconds_until_allowed(request)
     if wait:
         return _limited(request, wait)
     status, number = verify_by_token(token=token)
