@@ -4,7 +4,8 @@ import datetime
 from collections.abc import Iterable
 
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from audits.export import start_of
 from audits.models import AuditEvent
@@ -16,19 +17,38 @@ def timeline_for(
     object_type: str | None = None,
     object_ids: Iterable | None = None,
     public_only: bool,
-) -> QuerySet[AuditEvent]:
+    organisation=None,
+    shared_actions: Iterable[str] = (),
+) -> QuerySet[AuditEvent] | list[AuditEvent]:
     """The events of one object (or several of one type) in time order, in one query.
 
     public_only keeps the events meant for applicants (recorded with public=True).
+    organisation: the reader is a member of this organisation (an applicant or a filed body). It sees
+    what is meant for it (public events and the actions in shared_actions, such as a decision on its
+    batch) and what its own members did, never the bureau's internal steps (reviews, downloads); the
+    bureau's staff appear as "the bureau", not by name. The result is then a list.
     """
     if obj is not None:
         object_type, object_ids = obj._meta.label_lower, [obj.pk]
     if not object_type or object_ids is None:
         raise ValueError("timeline_for() needs obj, or object_type and object_ids")
     events = AuditEvent.objects.filter(object_type=object_type, object_id__in=[str(pk) for pk in object_ids])
+    if organisation is not None:
+        members = organisation.members.values("pk")
+        events = events.filter(Q(public=True) | Q(action__in=list(shared_actions)) | Q(actor__in=members))
+        return _without_staff_names(list(events.select_related("actor").order_by("at", "id")), organisation)
     if public_only:
         events = events.filter(public=True)
     return events.select_related("actor").order_by("at", "id")
+
+
+def _without_staff_names(events: list[AuditEvent], organisation) -> list[AuditEvent]:
+    member_ids = set(organisation.members.values_list("pk", flat=True))
+    for event in events:
+        if event.actor_id is not None and event.actor_id not in member_ids:
+            # Only the copy shown is changed; events are append-only and never saved again.
+            event.actor, event.actor_label = None, str(_("The bureau"))
+    return events
 
 
 def audit_search(

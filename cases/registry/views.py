@@ -52,6 +52,11 @@ def registry_list(request):
 def _render_filing(request, filing, **bound):
     today = timezone.localdate()
     filing = selectors.directory_entry(number=filing.number)
+    user = request.user
+    # The registry is read by every regulator; supervision cases and annual reports only by those whose
+    # role may open them (the clerk may not), so the page shows no more than the case pages would.
+    reads_cases = user.has_perm("cases.view_supervisioncase")
+    reads_reports = user.has_perm("cases.view_annualreport")
     return render(
         request,
         "cases/registry/detail.html",
@@ -59,10 +64,12 @@ def _render_filing(request, filing, **bound):
             "filing": filing,
             "status": filing.status_on(today),
             "certifiable": filing.certifiable_scope(today),
-            "cases": filing.supervision_cases.order_by("-opened_at"),
-            "reports": filing.annual_reports.order_by("-year"),
-            "can_change": request.user.has_perm(registry.REGISTRY_PERMISSION),
-            "can_supervise": request.user.has_perm(SUPERVISE),
+            "reads_cases": reads_cases,
+            "reads_reports": reads_reports,
+            "cases": filing.supervision_cases.order_by("-opened_at") if reads_cases else [],
+            "reports": filing.annual_reports.order_by("-year") if reads_reports else [],
+            "can_change": user.has_perm(registry.REGISTRY_PERMISSION),
+            "can_supervise": user.has_perm(SUPERVISE),
             "reason_form": bound.get("reason_form") or registry_forms.ReasonForm(),
             "open_case_form": bound.get("open_case_form") or registry_forms.OpenCaseForm(),
             "today": today,

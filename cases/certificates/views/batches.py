@@ -30,6 +30,7 @@ from cases.models import (
     ResultImport,
     SkillLevel,
 )
+from workflow import roles
 
 PROBLEMS_SHOWN = 200
 
@@ -84,8 +85,19 @@ def batch_list(request):
     )
 
 
-def _timeline(batch, public_only):
-    events = list(timeline_for(obj=batch, public_only=public_only))
+# What the bureau does on a batch that its body is told about; the rest of the bureau's work on it
+# (claims, downloads, exports) is internal and stays out of the body's timeline.
+BODY_VISIBLE_ACTIONS = ("resultbatch.return_for_fix", "resultbatch.register", "resultbatch.reject")
+
+
+def _timeline(batch, *, for_body: bool):
+    """The batch's history as its reader may see it: the body sees its own steps and the bureau's decisions."""
+    if for_body:
+        events = timeline_for(
+            obj=batch, public_only=True, organisation=batch.organisation, shared_actions=BODY_VISIBLE_ACTIONS
+        )
+    else:
+        events = list(timeline_for(obj=batch, public_only=False))
     for event in events:
         label = ACTION_LABELS.get(event.action)
         event.label = label if label is not None else event.action_label
@@ -131,7 +143,7 @@ def batch_detail(request, pk, import_form=None):
         "export": export,
         "export_running": export is not None and not export.is_finished,
         "review_tasks": [] if is_member else selectors.open_review_tasks_of(batch=batch),
-        "timeline": _timeline(batch, public_only=False),
+        "timeline": _timeline(batch, for_body=is_member or not access.is_certificate_reader(user)),
         "today": today,
         "overdue_results": batch.state == BatchState.DRAFT and today > batch.plan.results_due,
         "overdue_review": batch.state == BatchState.SUBMITTED and batch.review_due and today > batch.review_due,
@@ -260,6 +272,8 @@ def batch_submit(request, pk):
 @login_required
 @require_POST
 def export_start(request, pk):
+    if roles.has_role(request.user, roles.AUDITOR) and not request.user.is_superuser:
+        raise PermissionDenied(_("Auditors read the records; they do not start exports."))
     batch = access.access_batch(request.user, pk)
     try:
         documents.certificate_export_start(batch=batch, actor=request.user)
