@@ -1,7 +1,7 @@
 """Background jobs of the API (Celery tasks): the webhook outbox and each delivery attempt."""
 
 from config.celery import app
-from workflow.jobs import RecordedJob
+from workflow.background import RecordedJob
 
 
 @app.task(base=RecordedJob, name="api.webhook_outbox", ignore_result=True)

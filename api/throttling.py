@@ -4,6 +4,7 @@ from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from api.models import ApiKey
+from cases.common.ratelimit import client_address
 
 
 class PerKeyThrottle(SimpleRateThrottle):
@@ -36,4 +37,5 @@ class AnonymousThrottle(SimpleRateThrottle):
     def get_cache_key(self, request, view):
         if request.user and request.user.is_authenticated:
             return None
-        return f"api-throttle:anon:{self.get_ident(request)}"
+        # The client address as /verify/ reads it: X-Forwarded-For only through settings.TRUSTED_PROXIES.
+        return f"api-throttle:anon:{client_address(request._request)}"

@@ -152,7 +152,7 @@ def due_deliveries():
 def send_due(limit: int = 200) -> int:
     """Queue each due delivery (an attempt each, as a Celery job)."""
     from api.jobs import deliver_webhook
-    from workflow.jobs import enqueue
+    from workflow.background import enqueue
 
     pks = list(due_deliveries().order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
     for pk in pks:
