@@ -213,7 +213,7 @@ RESULT_IMPORT_MAX_ROWS = env_int("RESULT_IMPORT_MAX_ROWS", 200_000)
 RESULT_IMPORT_MAX_BYTES = env_int("RESULT_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
 # Uploads (cases.common.uploads): per-file limits by view name (else UPLOAD_MAX_BYTES), counted while the
 # body is read; a request larger than UPLOAD_MAX_REQUEST_BYTES is refused before it is read at all.
-UPLOAD_LIMITS = {"certificates:batch_import": RESULT_IMPORT_MAX_BYTES}
+UPLOAD_LIMITS = {"certificates:batch_import": RESULT_IMPORT_MAX_BYTES, "api:batch_file": RESULT_IMPORT_MAX_BYTES}
 UPLOAD_MAX_REQUEST_BYTES = env_int(
     "UPLOAD_MAX_REQUEST_BYTES", max(RESULT_IMPORT_MAX_BYTES, 10 * UPLOAD_MAX_BYTES) + 1024 * 1024
 )
