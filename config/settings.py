@@ -291,3 +291,49 @@ SPECTACULAR_SETTINGS = {
     "PREPROCESSING_HOOKS": ["api.schema.only_api_v1"],
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.describe"],
 }
+
+# Documents (文书): numbers (文号), signatures (PAdES B-B, pyHanko), offline QR payloads (Ed25519).
+# Number patterns per kind and year; {year} and {seq} are filled in, seq counts per kind and year without gaps.
+# A skill-level certificate's document number is its certificate number.
+DOCUMENT_NUMBER_PATTERNS = {
+    kind: env_str(f"DOCUMENT_NUMBER_{kind.upper()}", default)
+    for kind, default in {
+        "submission_receipt": "京人社技备收字〔{year}〕第{seq:05d}号",
+        "acceptance_notice": "京人社技备受字〔{year}〕第{seq:05d}号",
+        "supplement_notice": "京人社技备补字〔{year}〕第{seq:05d}号",
+        "rejection_notice": "京人社技备不字〔{year}〕第{seq:05d}号",
+        "inspection_report": "京人社技备考字〔{year}〕第{seq:05d}号",
+        "assessment_report": "京人社技备评字〔{year}〕第{seq:05d}号",
+        "decision": "京人社技备决字〔{year}〕第{seq:05d}号",
+        "filing_certificate": "京人社技备字〔{year}〕第{seq:05d}号",
+        "rectification_notice": "京人社技监改字〔{year}〕第{seq:05d}号",
+        "sanction_decision": "京人社技监处字〔{year}〕第{seq:05d}号",
+    }.items()
+}
+# The signing key: a PKCS#12 file and its passphrase, or a PKCS#11 token (HSM) with DOCUMENT_SIGNING_BACKEND=pkcs11.
+# With DEBUG, the demo material that `manage.py document_signing_demo` (run by `make run`) creates.
+DOCUMENT_SIGNING_DEMO_DIR = Path(env_str("DOCUMENT_SIGNING_DEMO_DIR", str(BASE_DIR / "var" / "signing-demo")))
+DOCUMENT_SIGNING_BACKEND = env_str("DOCUMENT_SIGNING_BACKEND", "pkcs12")
+DOCUMENT_SIGNING_PKCS12 = env_str(
+    "DOCUMENT_SIGNING_PKCS12", str(DOCUMENT_SIGNING_DEMO_DIR / "demo-bureau-signing.p12") if DEBUG else ""
+)
+DOCUMENT_SIGNING_PASSPHRASE = env_str("DOCUMENT_SIGNING_PASSPHRASE", "demo-only" if DEBUG else "")
+# CA certificates (PEM/DER files) a signature must chain to to count as the bureau's; empty: the CA
+# certificates inside the PKCS#12 file (or the signing certificate itself).
+DOCUMENT_SIGNING_TRUST_ROOTS = env_list("DOCUMENT_SIGNING_TRUST_ROOTS", [])
+DOCUMENT_SIGNING_PKCS11_MODULE = env_str("DOCUMENT_SIGNING_PKCS11_MODULE", "")  # the vendor's .so
+DOCUMENT_SIGNING_PKCS11_TOKEN = env_str("DOCUMENT_SIGNING_PKCS11_TOKEN", "")
+DOCUMENT_SIGNING_PKCS11_KEY_LABEL = env_str("DOCUMENT_SIGNING_PKCS11_KEY_LABEL", "")
+DOCUMENT_SIGNING_PKCS11_CERT_LABEL = env_str("DOCUMENT_SIGNING_PKCS11_CERT_LABEL", "")
+DOCUMENT_SIGNING_PKCS11_PIN = env_str("DOCUMENT_SIGNING_PKCS11_PIN", "")
+# The Ed25519 key (PEM, PKCS#8) signing certificate QR payloads; earlier public keys stay valid for verification.
+DOCUMENT_QR_KEY = env_str("DOCUMENT_QR_KEY", str(DOCUMENT_SIGNING_DEMO_DIR / "demo-qr-ed25519.pem") if DEBUG else "")
+DOCUMENT_QR_KEY_PASSPHRASE = env_str("DOCUMENT_QR_KEY_PASSPHRASE", DOCUMENT_SIGNING_PASSPHRASE)
+DOCUMENT_QR_PUBLIC_KEYS = env_list("DOCUMENT_QR_PUBLIC_KEYS", [])
+# /verify/document/: uploads per client address and window (seconds), largest file accepted.
+DOCUMENT_VERIFY_RATE_LIMIT = env_int("DOCUMENT_VERIFY_RATE_LIMIT", 10)
+DOCUMENT_VERIFY_RATE_WINDOW = env_int("DOCUMENT_VERIFY_RATE_WINDOW", 600)
+DOCUMENT_VERIFY_MAX_BYTES = env_int("DOCUMENT_VERIFY_MAX_BYTES", 20 * 1024 * 1024)
+# Certificates of a registered batch render in background jobs of this many documents each.
+DOCUMENT_RENDER_CHUNK = env_int("DOCUMENT_RENDER_CHUNK", 25)
+CELERY_IMPORTS = ["cases.documents.jobs"]

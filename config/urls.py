@@ -11,6 +11,7 @@ urlpatterns = [
     path("", TemplateView.as_view(template_name="public/home.html"), name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("verify/", include("cases.certificates.verify_urls")),
+    path("verify/document/", include("cases.documents.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

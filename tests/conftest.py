@@ -13,6 +13,22 @@ def _flush_may_purge_audit_trail():
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _document_signing(tmp_path_factory):
+    """Issued documents are signed: a throwaway demo CA, signing key and QR key for the whole run."""
+    from django.conf import settings
+
+    from cases.documents.demo_signing import demo_signing_material
+
+    material = demo_signing_material(tmp_path_factory.mktemp("signing"), passphrase="test", authority="测试人社局")
+    settings.DOCUMENT_SIGNING_BACKEND = "pkcs12"
+    settings.DOCUMENT_SIGNING_PKCS12, settings.DOCUMENT_SIGNING_PASSPHRASE = str(material.pkcs12), "test"
+    settings.DOCUMENT_SIGNING_TRUST_ROOTS = [str(material.ca)]
+    settings.DOCUMENT_QR_KEY, settings.DOCUMENT_QR_KEY_PASSPHRASE = str(material.qr_key), "test"
+    settings.DOCUMENT_QR_PUBLIC_KEYS = []
+    return material
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,76 +1,139 @@
-"""PDF documents (文书): rendering official notices, reports and certificates, storing them with their SHA-256."""
+"""Issuing a document (文书) in two phases: number and frozen content now, signed PDF after commit.
 
-import base64
+`document_issue` runs inside the issuing service's transaction: it allocates the document's gap-free
+number (文号) and stores the filled-in template. `document_render` lays it out, signs it and stores the
+PDF with its SHA-256; it takes no lock, is idempotent and safe to run twice or concurrently (the first
+to finish wins, the other's file is removed), so it belongs in transaction.on_commit or a background job.
+"""
+
 import hashlib
-import io
-import threading
-from pathlib import Path
-from urllib.parse import urlsplit
-from urllib.request import url2pathname
 
-import qrcode
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.db import models
-from django.template.loader import render_to_string
-from django.utils import translation
-from weasyprint import HTML, URLFetcher
-from weasyprint.text.fonts import FontConfiguration
+from django.utils import timezone
 
+from cases.common.numbering import reserve
+from cases.documents.pdf import DEFAULT_ISSUING_AUTHORITY, html_to_pdf, qr_png_data_uri, render_html, render_pdf  # noqa: F401 (callers import them from here)
+from cases.documents.signing import sign_pdf
+from cases.models import NumberSequence
 from cases.models.documents import GeneratedDocument
 
-DEFAULT_ISSUING_AUTHORITY = "北京市人力资源和社会保障局"
-# Official documents are Chinese whatever language the acting user has chosen; this also turns the
-# lazy choice labels passed in the context (levels, conclusions) into their Chinese text.
-DOCUMENT_LANGUAGE = "zh-hans"
+K = GeneratedDocument.Kind
+# Titles as printed on the documents and offered as file names: Chinese, whatever the UI language.
+DOCUMENT_TITLES = {
+    K.ACCEPTANCE_NOTICE: "受理通知书",
+    K.SUPPLEMENT_NOTICE: "补正通知书",
+    K.REJECTION_NOTICE: "不予受理通知书",
+    K.INSPECTION_REPORT: "现场考察报告",
+    K.ASSESSMENT_REPORT: "专业评估报告",
+    K.DECISION: "备案决定书",
+    K.FILING_CERTIFICATE: "备案证明",
+    K.RECTIFICATION_NOTICE: "整改通知书",
+    K.SANCTION_DECISION: "处理决定书",
+    K.SKILL_CERTIFICATE: "职业技能等级证书",
+    K.SUBMISSION_RECEIPT: "提交回执",
+}
+# Keys of the PDF's document information that identify it for verification (covered by the signature).
+INFO_KIND, INFO_NUMBER, INFO_ID = "DocumentKind", "DocumentNumber", "DocumentId"
 _HASH_CHUNK = 64 * 1024
 
 
-_local = threading.local()
+def issuing_authority() -> str:
+    return getattr(settings, "ISSUING_AUTHORITY", DEFAULT_ISSUING_AUTHORITY)
 
 
-def _font_config() -> FontConfiguration:
-    # Reusing one FontConfiguration keeps Pango's loaded-font caches warm (about 10% of a render).
-    # One per thread rather than per process: Pango font maps are not safe to share between threads.
-    # Created lazily, so prefork workers each build their own after the fork.
-    if not hasattr(_local, "font_config"):
-        _local.font_config = FontConfiguration()
-    return _local.font_config
+def document_number_allocate(kind: str) -> str:
+    """The kind's next number this year from settings.DOCUMENT_NUMBER_PATTERNS ({year}, {seq}): gap-free,
+    since the counter row stays locked until the caller's transaction ends and a rollback returns it."""
+    pattern = settings.DOCUMENT_NUMBER_PATTERNS.get(kind)
+    if not pattern:
+        raise ImproperlyConfigured(f"DOCUMENT_NUMBER_PATTERNS has no pattern for {kind!r}.")
+    year = timezone.localdate().year
+    seq = reserve(NumberSequence, name=f"document:{kind}", year=year)
+    return pattern.format(year=year, seq=seq)
 
 
-def _static_dir() -> Path:
-    """Relative URLs in document templates (images, stylesheets) resolve against the project's static dir."""
-    return Path(settings.STATICFILES_DIRS[0] if settings.STATICFILES_DIRS else settings.BASE_DIR / "static").resolve()
+def document_issue(
+    *,
+    kind: str,
+    target: models.Model,
+    template_name: str,
+    context: dict,
+    actor: AbstractBaseUser | None,
+    title: str | None = None,
+    public: bool = True,
+    number: str | None = None,
+) -> GeneratedDocument:
+    """Phase one, inside the caller's transaction: number the document and freeze its content.
+
+    `number` is given only for documents numbered elsewhere (a skill-level certificate carries its
+    certificate number); otherwise the kind's pattern allocates one. `title` defaults to the kind's Chinese title.
+    """
+    number = number or document_number_allocate(kind)
+    html = render_html(template_name, {**context, "doc_number": number})
+    return GeneratedDocument.objects.create(
+        kind=kind,
+        content_type=ContentType.objects.get_for_model(target),
+        object_id=str(target.pk),
+        title=title or DOCUMENT_TITLES[kind],
+        number=number,
+        html=html,
+        public=public,
+        created_by=actor,
+    )
 
 
-class _DocumentURLFetcher(URLFetcher):
-    """Fetches data: URIs and files under the static dir only: a document never reaches the network
-    or reads other local files, whatever a context value (say a QR data URI) might smuggle in."""
+def _render_signed(document: GeneratedDocument) -> bytes:
+    rendered = html_to_pdf(
+        document.html,
+        info={
+            "Title": f"{document.title} {document.number}",
+            "Author": issuing_authority(),
+            INFO_KIND: document.kind,
+            INFO_NUMBER: document.number,
+            INFO_ID: str(document.pk),
+        },
+    )
+    return sign_pdf(
+        rendered.pdf, seal=rendered.seal, reason=f"{document.title} {document.number}", location=issuing_authority()
+    )
 
-    def __init__(self, static_dir: Path):
-        super().__init__(allowed_protocols={"file", "data"})
-        self._static_dir = static_dir
 
-    def fetch(self, url, headers=None):
-        if url.startswith("file:"):
-            path = Path(url2pathname(urlsplit(url).path)).resolve()
-            if not path.is_relative_to(self._static_dir):
-                raise ValueError(f"Documents may only load files from {self._static_dir}: {url}")
-        return super().fetch(url, headers)
+def document_render(document_id: int) -> GeneratedDocument:
+    """Phase two, after commit: lay out, sign and store the PDF with its SHA-256 (idempotent)."""
+    document = GeneratedDocument.objects.get(pk=document_id)
+    if document.is_rendered:
+        return document
+    if not document.html:
+        raise ValueError(f"Document {document_id} has neither a file nor content to render.")
+    pdf = _render_signed(document)
+    digest = hashlib.sha256(pdf).hexdigest()
+    field = document.file.field
+    storage = field.storage
+    name = storage.save(
+        field.generate_filename(document, f"{document.kind}-{document.pk}-{digest[:12]}.pdf"), ContentFile(pdf)
+    )
+    won = GeneratedDocument.objects.filter(pk=document.pk, rendered_at__isnull=True).update(
+        file=name, sha256=digest, size=len(pdf), rendered_at=timezone.now(), html=""
+    )
+    document.refresh_from_db()
+    if not won and document.file.name != name:  # a concurrent render stored its copy first
+        storage.delete(name)
+    return document
 
 
-def render_pdf(template_name: str, context: dict) -> bytes:
-    """Render a document template (extending documents/_base.html) to PDF bytes."""
-    context = {"issuing_authority": getattr(settings, "ISSUING_AUTHORITY", DEFAULT_ISSUING_AUTHORITY), **context}
-    with translation.override(DOCUMENT_LANGUAGE):
-        html = render_to_string(template_name, context)
-    static_dir = _static_dir()
-    # A fetcher keeps per-request state, hence one per render.
-    fetcher = _DocumentURLFetcher(static_dir)
-    document = HTML(string=html, base_url=static_dir.as_uri() + "/", url_fetcher=fetcher)
-    return document.write_pdf(font_config=_font_config())
+def documents_render(document_ids) -> int:
+    """Render several documents in this process; returns how many were rendered now."""
+    done = 0
+    for document_id in document_ids:
+        if not GeneratedDocument.objects.filter(pk=document_id, rendered_at__isnull=False).exists():
+            document_render(document_id)
+            done += 1
+    return done
 
 
 def document_create(
@@ -80,29 +143,22 @@ def document_create(
     template_name: str,
     context: dict,
     actor: AbstractBaseUser | None,
-    title: str,
+    title: str | None = None,
     public: bool = True,
+    number: str | None = None,
 ) -> GeneratedDocument:
-    """Render a document for `target`, store the PDF and record it with its SHA-256."""
-    pdf = render_pdf(template_name, context)
-    digest = hashlib.sha256(pdf).hexdigest()
-    document = GeneratedDocument(
+    """Issue and render at once: the interim path until every caller renders after commit."""
+    document = document_issue(
         kind=kind,
-        content_type=ContentType.objects.get_for_model(target),
-        object_id=str(target.pk),
-        title=title,
-        sha256=digest,
-        size=len(pdf),
+        target=target,
+        template_name=template_name,
+        context=context,
+        actor=actor,
+        title=None,  # the kind's Chinese title, whatever language the caller's title was in
         public=public,
-        created_by=actor,
+        number=number,
     )
-    # Callers run this inside their service's transaction. The file is written now, not in
-    # on_commit, so the returned row always points at a real file; if the transaction rolls back,
-    # the file stays behind as an orphan with no row. That is harmless (names are unique, carry the
-    # hash prefix, and nothing links to them) and a storage sweep can remove such files later.
-    document.file.save(f"{kind}-{digest[:16]}.pdf", ContentFile(pdf), save=False)
-    document.save()
-    return document
+    return document_render(document.pk)
 
 
 def document_verify(document: GeneratedDocument) -> bool:
@@ -117,13 +173,3 @@ def document_verify(document: GeneratedDocument) -> bool:
     except FileNotFoundError:
         return False
     return digest.hexdigest() == document.sha256
-
-
-def qr_png_data_uri(url: str) -> str:
-    """A QR code for `url` as a PNG data: URI, to embed in a document template's <img src>."""
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=8, border=2)
-    code.add_data(url)
-    code.make(fit=True)
-    buffer = io.BytesIO()
-    code.make_image().save(buffer)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")

@@ -1,17 +1,37 @@
-"""The documents each step issues: context building around cases.documents.rendering.document_create."""
+"""The documents each step issues, and the one entry point every document goes through.
+
+Two phases (cases.documents.rendering): `document_issue` inside the caller's transaction (the row, its
+gap-free number, the frozen content), `document_render(document_id)` after commit (layout, signature,
+storage; idempotent). The functions below build each document's context and issue it; with `defer=True`
+they leave the rendering to a job started on commit, otherwise they render at once (the interim default).
+"""
 
 import base64
 
 from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
-from cases.documents.rendering import document_create, qr_png_data_uri
-from cases.models import EvaluationMethod, SiteInspection, SkillLevel
+from cases.documents.pdf import qr_png_data_uri
+from cases.documents.rendering import (
+    DOCUMENT_TITLES,
+    document_create,  # noqa: F401 (the one-call path, for callers issuing their own templates)
+    document_issue,
+    document_render,
+)
+from cases.models import Attachment, EvaluationMethod, RosterMember, SiteInspection, SkillLevel
 from cases.models.documents import GeneratedDocument
+from workflow import background
 from workflow.calendar import due_date
 
 K = GeneratedDocument.Kind
+
+
+def document_render_on_commit(document: GeneratedDocument) -> None:
+    """Render the document in a background job once the current transaction commits."""
+    transaction.on_commit(lambda: background.enqueue("cases.document_render", document.pk))
 
 
 def _scope_rows(items) -> list[dict]:
@@ -27,14 +47,24 @@ def _scope_rows(items) -> list[dict]:
     ]
 
 
-def _issue(*, kind, target, template, context, actor, title):
-    context.setdefault("doc_number", f"{getattr(target, 'number', target.pk)}-{kind}")
-    return document_create(
-        kind=kind, target=target, template_name=f"documents/{template}.html", context=context, actor=actor, title=title
+def _issue(*, kind, target, template, context, actor, title=None, defer=False, public=True):
+    """Issue one document; render it now, or after commit in a job when `defer`."""
+    document = document_issue(
+        kind=kind,
+        target=target,
+        template_name=f"documents/{template}.html",
+        context=context,
+        actor=actor,
+        title=title or DOCUMENT_TITLES[kind],
+        public=public,
     )
+    if defer:
+        document_render_on_commit(document)
+        return document
+    return document_render(document.pk)
 
 
-def acceptance_notice(*, application, actor):
+def acceptance_notice(*, application, actor, defer=False):
     scope = _scope_rows(application.scope_items.select_related("occupation"))
     return _issue(
         kind=K.ACCEPTANCE_NOTICE,
@@ -42,11 +72,11 @@ def acceptance_notice(*, application, actor):
         template="acceptance_notice",
         context={"application": application, "scope_rows": scope, "organisation": application.organisation},
         actor=actor,
-        title=_("Acceptance notice"),
+        defer=defer,
     )
 
 
-def supplement_notice(*, application, actor, deficiencies):
+def supplement_notice(*, application, actor, deficiencies, defer=False):
     deadline = due_date(timezone.localdate(), "supplement")
     return _issue(
         kind=K.SUPPLEMENT_NOTICE,
@@ -59,11 +89,11 @@ def supplement_notice(*, application, actor, deficiencies):
             "deadline": deadline,
         },
         actor=actor,
-        title=_("Supplement notice"),
+        defer=defer,
     )
 
 
-def rejection_notice(*, application, actor):
+def rejection_notice(*, application, actor, defer=False):
     return _issue(
         kind=K.REJECTION_NOTICE,
         target=application,
@@ -74,7 +104,7 @@ def rejection_notice(*, application, actor):
             "reasons": application.rejection_reasons,
         },
         actor=actor,
-        title=_("Rejection notice"),
+        defer=defer,
     )
 
 
@@ -87,7 +117,7 @@ def _data_uri(field, content_type: str) -> str:
         return f"data:{content_type};base64," + base64.b64encode(stored.read()).decode("ascii")
 
 
-def inspection_report(*, application, inspection, actor):
+def inspection_report(*, application, inspection, actor, defer=False):
     findings, photos = [], []
     for f in inspection.findings.prefetch_related("photos__uploaded_by"):
         numbers = []
@@ -143,11 +173,11 @@ def inspection_report(*, application, inspection, actor):
             "inspection": report,
         },
         actor=actor,
-        title=_("Site inspection report"),
+        defer=defer,
     )
 
 
-def assessment_report(*, application, panel, actor):
+def assessment_report(*, application, panel, actor, defer=False):
     result = panel.aggregate()
     criteria = list(panel.rubric.criteria.all()) if panel.rubric_id else []
     scores = list(panel.scores.select_related("expert").prefetch_related("criteria"))
@@ -204,11 +234,11 @@ def assessment_report(*, application, panel, actor):
             "margin": panel.disagreement_margin,
         },
         actor=actor,
-        title=_("Expert assessment report"),
+        defer=defer,
     )
 
 
-def decision(*, application, actor, decision):
+def decision(*, application, actor, decision, defer=False):
     labels = {"approve": _("Approved"), "reject": _("Rejected"), "reinspect": _("Sent back for re-inspection")}
     return _issue(
         kind=K.DECISION,
@@ -223,11 +253,11 @@ def decision(*, application, actor, decision):
             "approver_name": actor.get_full_name() or actor.username,
         },
         actor=actor,
-        title=_("Decision"),
+        defer=defer,
     )
 
 
-def filing_certificate(*, filing, actor):
+def filing_certificate(*, filing, actor, defer=False):
     scope = _scope_rows(filing.scope.select_related("occupation"))
     directory_url = f"{settings.PUBLIC_BASE_URL}/directory/{filing.number}/"
     return _issue(
@@ -240,8 +270,39 @@ def filing_certificate(*, filing, actor):
             "scope_rows": scope,
             "qr_data_uri": qr_png_data_uri(directory_url),
             "verify_url": directory_url,
-            "doc_number": filing.number,
         },
         actor=actor,
-        title=_("Filing certificate"),
+        defer=defer,
+    )
+
+
+def submission_receipt(*, application, actor, defer=False):
+    """提交回执: what the bureau received, on every submission and resubmission, for the applicant."""
+    rounds = application.deficiencies.aggregate(last=Max("round"))["last"] or 0
+    roster = list(application.roster.select_related("occupation"))
+    return _issue(
+        kind=K.SUBMISSION_RECEIPT,
+        target=application,
+        template="submission_receipt",
+        context={
+            "application": application,
+            "organisation": application.organisation,
+            "submission_round": rounds + 1,
+            "scope_rows": _scope_rows(application.scope_items.select_related("occupation")),
+            "examiners": sum(1 for member in roster if member.role == RosterMember.Role.EXAMINER),
+            "supervisors": sum(1 for member in roster if member.role == RosterMember.Role.SUPERVISOR),
+            "venues": list(application.venues.all()),
+            "attachments": [
+                {
+                    "kind": Attachment.Kind(item.kind).label,
+                    "name": item.original_name,
+                    "size": item.size,
+                    "sha256": item.sha256,
+                }
+                for item in application.attachments.all()
+            ],
+            "received_at": application.submitted_at or timezone.now(),
+        },
+        actor=actor,
+        defer=defer,
     )

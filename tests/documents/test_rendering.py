@@ -133,7 +133,7 @@ def test_acceptance_notice_render_time(capsys):
 
 
 def test_documents_load_nothing_from_the_network_or_outside_the_static_dir():
-    from cases.documents.rendering import _DocumentURLFetcher, _static_dir
+    from cases.documents.pdf import _DocumentURLFetcher, _static_dir
 
     fetcher = _DocumentURLFetcher(_static_dir())
     static_file = (_static_dir() / "css" / "app.css").as_uri()

@@ -31,7 +31,7 @@ def test_document_create_stores_the_pdf_with_its_sha256(acceptance_notice, media
     assert doc.sha256 == hashlib.sha256(stored).hexdigest()
     assert doc.size == len(stored)
     assert doc.file.name.startswith(timezone.now().strftime("documents/%Y/%m/"))
-    assert doc.sha256[:16] in doc.file.name
+    assert doc.sha256[:12] in doc.file.name
     assert doc.kind == "acceptance_notice"
     assert doc.title == "受理通知书"
     assert doc.public is True

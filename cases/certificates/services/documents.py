@@ -1,4 +1,4 @@
-"""Certificate PDFs: one certificate on request, a registered batch as a ZIP in the background."""
+"""Certificate PDFs: each certificate one signed PDF, rendered in background jobs or on request; a batch as a ZIP."""
 
 import csv
 import hashlib
@@ -22,7 +22,9 @@ from cases.common.identity import (  # noqa: F401 (re-exported: certificate code
     normalise_id_number,
     resident_id_problem,
 )
-from cases.documents.rendering import document_create, qr_png_data_uri, render_pdf
+from cases.documents.pdf import qr_png_data_uri, render_html, render_pdf
+from cases.documents.qr import QrPayload, mask_holder_name, qr_text
+from cases.documents.rendering import DOCUMENT_TITLES, document_issue, document_render
 from cases.models import (
     BatchState,
     Certificate,
@@ -34,7 +36,9 @@ from cases.models import (
 )
 from workflow import background
 
-# Certificates per PDF in a batch download (one per page); each part is one WeasyPrint document.
+TEMPLATE = "documents/skill_certificate.html"
+KIND = GeneratedDocument.Kind.SKILL_CERTIFICATE
+# Kept for callers that still size export parts; every certificate is now its own signed PDF.
 EXPORT_PART_SIZE = 100
 
 
@@ -43,6 +47,22 @@ EXPORT_PART_SIZE = 100
 
 def verify_url(certificate: Certificate) -> str:
     return settings.PUBLIC_BASE_URL + reverse("verify_token", args=[certificate.verify_token])
+
+
+def certificate_qr_payload(certificate: Certificate) -> QrPayload:
+    return QrPayload(
+        number=certificate.number,
+        holder_masked=mask_holder_name(certificate.holder_name),
+        occupation_code=certificate.occupation.code,
+        occupation=certificate.occupation.name,
+        level=certificate.level,
+        issued_on=certificate.issued_on,
+    )
+
+
+def certificate_qr_text(certificate: Certificate) -> str:
+    """The QR's text: the verification URL and, in its fragment, the signed offline payload (cases.documents.qr)."""
+    return qr_text(verify_url=verify_url(certificate), payload=certificate_qr_payload(certificate))
 
 
 def certificate_context(certificate: Certificate) -> dict:
@@ -60,7 +80,7 @@ def certificate_context(certificate: Certificate) -> dict:
         "issued_on": certificate.issued_on,
         "body_name": certificate.organisation.name,
         "body_filing": certificate.batch.plan.filing.number,
-        "qr_data_uri": qr_png_data_uri(url),
+        "qr_data_uri": qr_png_data_uri(certificate_qr_text(certificate)),
         "verify_url": url,
     }
 
@@ -70,34 +90,85 @@ def _with_document_relations(queryset):
 
 
 def render_certificate_pdf(certificate: Certificate) -> bytes:
-    return render_pdf("documents/skill_certificate.html", {"certificates": [certificate_context(certificate)]})
+    """An unsigned preview of the certificate (the issued one is certificate_document's)."""
+    return render_pdf(TEMPLATE, {"certificates": [certificate_context(certificate)]})
+
+
+def _documents_of(certificate_ids):
+    return GeneratedDocument.objects.filter(
+        content_type=ContentType.objects.get_for_model(Certificate),
+        object_id__in=[str(pk) for pk in certificate_ids],
+        kind=KIND,
+    )
+
+
+def _issue_certificate(certificate: Certificate, actor) -> GeneratedDocument:
+    return document_issue(
+        kind=KIND,
+        target=certificate,
+        template_name=TEMPLATE,
+        context={"certificates": [certificate_context(certificate)]},
+        actor=actor,
+        number=certificate.number,
+        title=DOCUMENT_TITLES[KIND],
+    )
 
 
 def certificate_document(*, certificate: Certificate, actor) -> GeneratedDocument:
-    """The certificate's PDF, rendered once and then served from storage with its SHA-256."""
+    """The certificate's signed PDF: issued at registration or now, rendered once, then served from storage."""
     status = Certificate.objects.filter(pk=certificate.pk).values_list("status", flat=True).get()  # never stale
     if status != CertificateState.VALID:
         raise ValidationError(_("A revoked certificate cannot be downloaded."))
+    document = _documents_of([certificate.pk]).first()
+    if document is None:
+        with transaction.atomic():
+            certificate = _with_document_relations(Certificate.objects.select_for_update()).get(pk=certificate.pk)
+            document = _documents_of([certificate.pk]).first()  # issued meanwhile by a concurrent request
+            if document is None:
+                document = _issue_certificate(certificate, actor)
+    # Outside the lock: rendering is idempotent, a concurrent request rendering the same document is harmless.
+    return document if document.is_rendered else document_render(document.pk)
+
+
+def certificate_documents_issue(*, batch: ResultBatch, actor) -> int:
+    """Issue the documents of a batch's valid certificates (inside the registering transaction) and render
+    them after commit in background jobs of settings.DOCUMENT_RENDER_CHUNK, in parallel on Celery workers."""
     content_type = ContentType.objects.get_for_model(Certificate)
-    existing = GeneratedDocument.objects.filter(
-        content_type=content_type, object_id=str(certificate.pk), kind=GeneratedDocument.Kind.SKILL_CERTIFICATE
-    )
-    document = existing.first()
-    if document is not None:
-        return document
-    with transaction.atomic():
-        certificate = _with_document_relations(Certificate.objects.select_for_update()).get(pk=certificate.pk)
-        document = existing.first()  # rendered meanwhile by a concurrent request
-        if document is None:
-            document = document_create(
-                kind=GeneratedDocument.Kind.SKILL_CERTIFICATE,
-                target=certificate,
-                template_name="documents/skill_certificate.html",
-                context={"certificates": [certificate_context(certificate)]},
-                actor=actor,
-                title=_("Skill-level certificate %(number)s") % {"number": certificate.number},
-            )
-    return document
+    certificates = _with_document_relations(batch.certificates.filter(status=CertificateState.VALID)).order_by("number")
+    issued = set(_documents_of(certificates.values_list("pk", flat=True)).values_list("object_id", flat=True))
+    documents = [
+        GeneratedDocument(
+            kind=KIND,
+            content_type=content_type,
+            object_id=str(certificate.pk),
+            title=DOCUMENT_TITLES[KIND],
+            number=certificate.number,
+            html=_certificate_html(certificate),
+            created_by=actor,
+        )
+        for certificate in certificates
+        if str(certificate.pk) not in issued
+    ]
+    created = GeneratedDocument.objects.bulk_create(documents, batch_size=200)
+    ids = [document.pk for document in created]
+    if ids:
+        transaction.on_commit(lambda: certificate_documents_render_start(document_ids=ids))
+    return len(ids)
+
+
+def _certificate_html(certificate: Certificate) -> str:
+    context = {"certificates": [certificate_context(certificate)], "doc_number": certificate.number}
+    return render_html(TEMPLATE, context)
+
+
+def certificate_documents_render_start(*, document_ids: list[int]) -> None:
+    """Queue the rendering of issued certificate documents, a chunk per job (call after commit)."""
+    chunk = max(1, settings.DOCUMENT_RENDER_CHUNK)
+    if settings.BACKGROUND_JOBS == "celery":
+        for start in range(0, len(document_ids), chunk):
+            background.start("cases.documents_render", document_ids[start : start + chunk])
+    else:  # one thread (or the caller): threads of one process would only contend for the interpreter
+        background.start("cases.documents_render", list(document_ids))
 
 
 def _stalled_export(export, now) -> bool:
@@ -140,13 +211,26 @@ def _pages_by_number(queryset, size: int = 100):
         yield from page
 
 
-def certificate_export_run(*, export_id: int) -> CertificateExport:
-    """Render every valid certificate of the batch, one per page, into PDFs of EXPORT_PART_SIZE pages,
-    zipped with a manifest (file, page, certificate number, holder, SHA-256 of the file).
+def _signed_documents(certificates) -> dict[str, GeneratedDocument]:
+    """certificate pk -> its rendered document, issuing and rendering those still missing (idempotent)."""
+    by_certificate = {document.object_id: document for document in _documents_of([c.pk for c in certificates])}
+    for certificate in certificates:
+        document = by_certificate.get(str(certificate.pk))
+        if document is None:
+            with transaction.atomic():
+                document = _issue_certificate(certificate, None)
+        if not document.is_rendered:
+            document = document_render(document.pk)
+        by_certificate[str(certificate.pk)] = document
+    return by_certificate
 
-    One document per part rather than per certificate: the CJK font subsets are embedded once per file,
-    which makes a page about 6 KiB instead of 200 and the rendering about twice as fast. Memory stays
-    flat: parts go straight into a temporary file on disk and certificates are read page by page.
+
+def certificate_export_run(*, export_id: int) -> CertificateExport:
+    """Zip every valid certificate's signed PDF (one file per certificate, as issued and verifiable on its
+    own) with a manifest (file, page, certificate number, holder, SHA-256 of the file).
+
+    Certificates rendered at registration are copied from storage; missing ones are rendered here. Memory
+    stays flat: the ZIP goes straight into a temporary file on disk and certificates are read page by page.
     """
     export = CertificateExport.objects.select_related("batch").get(pk=export_id)
     if export.is_finished:
@@ -160,29 +244,29 @@ def certificate_export_run(*, export_id: int) -> CertificateExport:
         with tempfile.TemporaryFile() as archive, tempfile.TemporaryFile("w+", encoding="utf-8") as manifest:
             writer = csv.writer(manifest)
             writer.writerow(["file", "page", "certificate_number", "holder", "file_sha256"])
-            done, part = 0, []
-            with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as bundle:
+            done, page = 0, []
+            # Stored PDFs are already compressed: stored as they are, not deflated again.
+            with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_STORED) as bundle:
 
-                def write_part():
+                def write_page():
                     nonlocal done
-                    name = f"{batch.number}-{done // EXPORT_PART_SIZE + 1:04d}.pdf"
-                    pdf = render_pdf(
-                        "documents/skill_certificate.html", {"certificates": [certificate_context(c) for c in part]}
-                    )
-                    bundle.writestr(name, pdf)
-                    digest = hashlib.sha256(pdf).hexdigest()
-                    for page, certificate in enumerate(part, start=1):
-                        writer.writerow([name, page, certificate.number, certificate.holder_name, digest])
-                    done += len(part)
-                    part.clear()
+                    documents = _signed_documents(page)
+                    for certificate in page:
+                        document = documents[str(certificate.pk)]
+                        name = f"{certificate.number}.pdf"
+                        with document.file.open("rb") as stored:
+                            bundle.writestr(name, stored.read())
+                        writer.writerow([name, 1, certificate.number, certificate.holder_name, document.sha256])
+                    done += len(page)
+                    page.clear()
                     CertificateExport.objects.filter(pk=export.pk).update(done=done, heartbeat_at=timezone.now())
 
                 for certificate in _pages_by_number(certificates):
-                    part.append(certificate)
-                    if len(part) == EXPORT_PART_SIZE:
-                        write_part()
-                if part:
-                    write_part()
+                    page.append(certificate)
+                    if len(page) == EXPORT_PART_SIZE:
+                        write_page()
+                if page:
+                    write_page()
                 manifest.seek(0)
                 bundle.writestr("manifest.csv", "\ufeff" + manifest.read())
             archive.seek(0)
