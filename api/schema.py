@@ -75,6 +75,11 @@ ERRORS = {
         "idempotency_mismatch",
         "This Idempotency-Key was used for a different request.",
     ),
+    415: _error(
+        "不支持的请求格式或请求体损坏。 Unsupported or malformed request body.",
+        "unsupported_media_type",
+        'Unsupported media type "text/plain" in request.',
+    ),
     429: _error(
         "请求过于频繁，见 Retry-After。 Too many requests; see Retry-After.",
         "throttled",
@@ -106,6 +111,8 @@ class ApiAutoSchema(AutoSchema):
         codes = [400, 429]
         if not public:
             codes += [401, 403, 404]  # ids in the body are looked up through the access helpers too
+        if self.method == "POST":
+            codes.append(415)
         if self.method == "POST" and getattr(getattr(self.view, "post", None), "idempotent", False):
             codes += [409, 422]
         if public and "{" in self.path:
