@@ -38,6 +38,7 @@ run: sysdeps-run $(VENV)/.installed
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py document_signing_demo  # DEMO CA and signing key, created once (var/signing-demo/)
 	DEBUG=1 $(PY) manage.py seed_demo
+	DEBUG=1 $(PY) manage.py demo_two_factor
 	@echo "Serving http://127.0.0.1:$(PORT)/  (demo users above, password demo12345)"
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 

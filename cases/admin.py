@@ -11,6 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.accounts import admin as accounts_admin  # noqa: F401 (the user admin: forced password change)
 from cases.models import (
     ChecklistItem,
     ChecklistTemplate,

@@ -5,6 +5,7 @@ from viewflow.urls import Site
 
 from api.urls import ApiKeysApp
 from audits.site import AuditApp
+from cases.accounts.urls import AccountApp, LockoutsApp
 from cases.applications.urls import ApplicationsApp
 from cases.certificates.urls import CertificateReviewApp, CertificatesApp
 from cases.draws.urls import AssignmentsApp, DrawsApp
@@ -35,6 +36,8 @@ site = FilingSite(
         RegistryApp(),
         FiledBodyApp(),
         AuditApp(),
+        AccountApp(),
+        LockoutsApp(),
         ApiKeysApp(),
     ]
 )

@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
@@ -12,8 +11,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("verify/", include("cases.certificates.verify_urls")),
     path("verify/document/", include("cases.documents.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("cases.accounts.public_urls")),  # login, logout, second factor, password
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("app/", site.urls),

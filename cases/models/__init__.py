@@ -1,3 +1,4 @@
+from cases.models.accounts import AccountSecurity, PasswordHistory, UserSession
 from cases.models.applications import (
     ApplicationState,
     Attachment,
@@ -59,6 +60,9 @@ from cases.models.supervision import (
 )
 
 __all__ = [
+    "AccountSecurity",
+    "PasswordHistory",
+    "UserSession",
     "DEFAULT_CHECKLIST",
     "ChecklistItem",
     "ChecklistTemplate",
