@@ -100,6 +100,20 @@ def sample_contexts() -> dict[str, dict]:
             "decided_at": dt.date(2026, 12, 20),
             "approver_name": "周审批",
         },
+        "documents/submission_receipt.html": {
+            "doc_number": "京人社技备收字〔2026〕第00009号",
+            "application": APPLICATION,
+            "received_at": dt.datetime(2026, 11, 20, 9, 30, tzinfo=dt.UTC),
+            "submission_round": 2,
+            "scope_rows": SCOPE_ROWS,
+            "examiners": 6,
+            "supervisors": 2,
+            "venues": [SimpleNamespace(address="北京市海淀区示例路1号", area_sqm=800, workstations=24)],
+            "attachments": [
+                {"kind": "营业执照", "name": "营业执照.pdf", "size": 204800, "sha256": "ab" * 32},
+                {"kind": "承诺书", "name": "承诺书.pdf", "size": 10240, "sha256": "cd" * 32},
+            ],
+        },
         "documents/filing_certificate.html": {
             "filing": {
                 "number": "京备2026第0123号",

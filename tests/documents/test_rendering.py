@@ -24,6 +24,7 @@ EXPECTED_TEXT = {
     "documents/inspection_report.html": ["现场考察报告", "王建国", "李明、赵晓红", "电工考评员仅1名", "基本符合"],
     "documents/assessment_report.html": ["专业评估报告", "陈立", "86.50", "81.92", "通过"],
     "documents/decision.html": ["备案决定书", "准予备案", "周审批", "2026年12月20日"],
+    "documents/submission_receipt.html": ["提交回执", "补正后第1次重新提交", "营业执照.pdf", "考评员", "6名"],
     "documents/filing_certificate.html": [
         "备案证明",
         "京备2026第0123号",
