@@ -10,24 +10,24 @@ from django_otp.oath import TOTP
 from playwright.sync_api import expect
 
 from cases.common.demo import seed_demo
-from tests.e2e.conftest import browser, login, page  # noqa: F401 (fixtures)
+from tests.e2e.conftest import login
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def demo_users(page):  # noqa: F811 (after `page`: the serialized rollback has restored the groups)
+def demo_users(page):  # after `page`: the serialized rollback has restored the groups
     seed_demo()
 
 
 @pytest.fixture
-def csp_violations(page):  # noqa: F811
+def csp_violations(page):
     seen = []
     page.on("console", lambda message: seen.append(message.text) if "Content Security Policy" in message.text else None)
     return seen
 
 
-def test_the_login_page_says_when_signing_in_is_locked(page, live_server, demo_users, csp_violations):  # noqa: F811
+def test_the_login_page_says_when_signing_in_is_locked(page, live_server, demo_users, csp_violations):
     for _ in range(5):
         login(page, live_server, "demo-clerk", password="not-the-password")
     login(page, live_server, "demo-clerk")  # the right password, too late
@@ -41,7 +41,7 @@ def test_a_regulator_enrols_the_second_factor_and_lands_on_the_workbench(
     live_server,
     demo_users,
     settings,
-    csp_violations,  # noqa: F811
+    csp_violations,
 ):
     settings.TWO_FACTOR_REQUIRED = True
     login(page, live_server, "demo-clerk")
@@ -60,7 +60,7 @@ def test_a_regulator_enrols_the_second_factor_and_lands_on_the_workbench(
     assert csp_violations == []
 
 
-def test_an_idle_session_ends_in_the_browser(page, live_server, demo_users, settings):  # noqa: F811
+def test_an_idle_session_ends_in_the_browser(page, live_server, demo_users, settings):
     settings.SESSION_IDLE_TIMEOUT = 2
     login(page, live_server, "demo-applicant")
     expect(page).to_have_url(re.compile(r"/app/"))
@@ -84,7 +84,7 @@ def test_pages_work_under_the_content_security_policy(
     demo_users,
     csp_violations,
     username,
-    paths,  # noqa: F811
+    paths,
 ):
     login(page, live_server, username)
     for path in paths:
@@ -102,7 +102,7 @@ def test_the_language_switcher_and_confirmations_work_without_inline_handlers(
     page,
     live_server,
     demo_users,
-    csp_violations,  # noqa: F811
+    csp_violations,
 ):
     login(page, live_server, "demo-applicant")
     page.goto(f"{live_server.url}/app/accounts/")
