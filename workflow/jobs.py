@@ -17,7 +17,7 @@ def sla_sweep(today: str | None = None) -> dict:
     """The periodic SLA sweep: reminders, overdue marks, escalations (each once)."""
     from datetime import date
 
-    from workflow.deadlines import sla_sweep as sweep
+    from workflow.sla import sla_sweep as sweep
 
     result = sweep(today=date.fromisoformat(today) if today else None)
     return {name: len(getattr(result, name)) for name in ("backfilled", "warned", "overdue", "escalated")}

@@ -61,6 +61,12 @@ class StepCode(models.TextChoices):
     NOTICE = "notice", _("Public notice")
     BATCH_REVIEW = "batch_review", _("Result-batch review")
     BATCH_FIX = "batch_fix", _("Result-batch fix")
+    SEAT_ANSWER = "seat_answer", _("Seat confirmation")
+    SUPERVISION_PLAN = "supervision_plan", _("Supervision: planning the inspection")
+    SUPERVISION_INSPECTION = "supervision_inspection", _("Supervision: the inspection")
+    SUPERVISION_DECISION = "supervision_decision", _("Supervision: decision on the findings")
+    SUPERVISION_VERIFY = "supervision_verify", _("Supervision: verifying the rectification")
+    SUPERVISION_SANCTION = "supervision_sanction", _("Supervision: sanction decision")
 
 
 # Used when a step has no row in StepLimit; the data migration seeds the table with these.
@@ -73,6 +79,12 @@ DEFAULT_STEP_LIMITS: dict[str, int] = {
     StepCode.NOTICE: 5,
     StepCode.BATCH_REVIEW: 5,
     StepCode.BATCH_FIX: 5,
+    StepCode.SEAT_ANSWER: 2,
+    StepCode.SUPERVISION_PLAN: 10,
+    StepCode.SUPERVISION_INSPECTION: 10,
+    StepCode.SUPERVISION_DECISION: 5,
+    StepCode.SUPERVISION_VERIFY: 5,
+    StepCode.SUPERVISION_SANCTION: 10,
 }
 
 
@@ -162,6 +174,11 @@ class NotificationKind(models.TextChoices):
     DEADLINE_APPROACHING = "deadline_approaching", _("A deadline is approaching")
     DEADLINE_OVERDUE = "deadline_overdue", _("A deadline has passed")
     TASK_ESCALATED = "task_escalated", _("An overdue task is escalated to you")
+    SEAT_DRAWN = "seat_drawn", _("You are drawn for an inspection team or expert panel")
+    SEAT_DECLINED = "seat_declined", _("A drawn person declines a seat")
+    TEAM_ASSIGNED = "team_assigned", _("You are on a supervision inspection team")
+    BATCH_DECIDED = "batch_decided", _("A result batch is registered, returned or rejected")
+    SUPERVISION_OPENED = "supervision_opened", _("A supervision case is opened about your body")
 
 
 class Notification(models.Model):
@@ -255,3 +272,82 @@ class JobFailure(models.Model):
 
     def __str__(self):
         return f"{self.job} {self.failed_at:%Y-%m-%d %H:%M}"
+
+
+class WorkItem(models.Model):
+    """One piece of work in the to-do lists (待办): a task of any flow, or a drawn seat to confirm.
+
+    Every list (inbox, queue, the body's work, archive, overdue) and every counter reads this one table,
+    whatever the flow, through indexes made for them. A row is written in the same transaction as the
+    task or seat it stands for (workflow.todo), so it is never out of step with it.
+    """
+
+    class Kind(models.TextChoices):
+        FILING = "filing", _("Filing")
+        SUPERVISION = "supervision", _("Supervision")
+        BATCH = "batch", _("Certificate batch")
+        SEAT = "seat", _("Seat confirmation")
+
+    key = models.CharField(_("key"), max_length=40, unique=True, help_text=_('"task:<id>" or "seat:<id>"'))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    step = models.CharField(_("step"), max_length=50)
+    task = models.OneToOneField(
+        "viewflow.Task", verbose_name=_("task"), on_delete=models.CASCADE, null=True, blank=True, related_name="work"
+    )
+    subject = models.CharField(_("case number"), max_length=60)
+    subject_url = models.CharField(_("case page"), max_length=300, blank=True)
+    url = models.CharField(_("where the work is done"), max_length=300)
+    organisation = models.ForeignKey(
+        "cases.Organisation", verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="+"
+    )
+    district = models.ForeignKey(
+        "cases.District", verbose_name=_("district"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("held by"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    permission = models.CharField(_("permission of the queue"), max_length=100, blank=True)
+    for_body = models.BooleanField(_("for the organisation's members"), default=False)
+    is_open = models.BooleanField(_("open"), default=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    due_on = models.DateField(_("due on"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    finished_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("finished by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("to-do item")
+        verbose_name_plural = _("to-do items")
+        indexes = [
+            models.Index(fields=["owner", "due_on", "id"], name="work_inbox_idx", condition=models.Q(is_open=True)),
+            models.Index(
+                fields=["permission", "due_on", "id"],
+                name="work_queue_idx",
+                condition=models.Q(is_open=True, owner__isnull=True, for_body=False),
+            ),
+            models.Index(
+                fields=["organisation", "due_on", "id"],
+                name="work_body_idx",
+                condition=models.Q(is_open=True, for_body=True),
+            ),
+            models.Index(fields=["due_on", "id"], name="work_open_idx", condition=models.Q(is_open=True)),
+            models.Index(
+                fields=["finished_by", "-finished_at", "-id"],
+                name="work_archive_idx",
+                condition=models.Q(is_open=False),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.key} {self.subject} ({self.step})"

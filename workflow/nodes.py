@@ -1,4 +1,4 @@
-"""Flow nodes the open edition of viewflow lacks."""
+"""Flow nodes the open edition of viewflow lacks, and the two builders every flow declares its steps with."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect
@@ -8,6 +8,8 @@ from viewflow.workflow import flow
 from viewflow.workflow.activation import Activation
 from viewflow.workflow.exceptions import FlowRuntimeError
 from viewflow.workflow.nodes.split import SplitActivation
+
+from workflow.todo import BODY, STAFF, task_created
 
 
 class SplitPerItemActivation(SplitActivation):
@@ -69,3 +71,30 @@ class Handle(flow.Handle):
         """Call `ref(activation)` when the task has been created."""
         self._on_create = ref
         return self
+
+
+def human(title, *, limit: str, permission: str | None = None, assign=None) -> flow.View:
+    """A step a person does on the one task page (workflow.views.task_detail).
+
+    Taken from the queue of the users holding `permission`, or given to the user `assign(activation)`
+    returns (the drawn team leader, the expert of a scoring task); due `limit` working days after it
+    starts (a StepCode). The page itself (form, service) is declared by the capability doing the work.
+    """
+    if (permission is None) == (assign is None):
+        raise ValueError("a human step is taken either by permission or by an assignee")
+    node = flow.View(TaskRedirectView.as_view()).Annotation(title=title).onCreate(task_created(limit))
+    node = node.Permission(permission) if permission else node.Assign(assign)
+    node.audience = STAFF
+    return node
+
+
+def waiting(title, *, limit: str, due_on=None, responsible=None) -> Handle:
+    """A step that waits for the case's organisation (supplement, correction, rectification answer).
+
+    Its members see it in their to-do list and answer on their own pages; while it is open the
+    regulator's clock stops (workflow.deadlines.PAUSE_STEPS). Due `limit` working days after it starts,
+    or on `due_on(activation)`; `responsible(activation)` is reminded of it.
+    """
+    node = Handle().Annotation(title=title).onCreate(task_created(limit, due_on=due_on, responsible=responsible))
+    node.audience = BODY
+    return node

@@ -23,8 +23,8 @@ from django.utils.translation import ngettext
 from viewflow.workflow.models import Task
 
 from workflow import background
-from workflow.deadlines import task_url
 from workflow.models import Notification, NotificationKind, NotificationSettings, TaskDeadline
+from workflow.steps import task_url
 
 K = NotificationKind
 
@@ -111,7 +111,7 @@ def notify_task_reassigned(*, task: Task, previous_owner, actor, event: str) -> 
             kind=K.TASK_REASSIGNED,
             event_key=f"task.reassigned:{task.pk}:{previous_owner.pk}:{event}",
             data=data,
-            url=reverse("tasks:inbox" if task.flow_task.flow_class.__name__ == "FilingFlow" else "workbench:index"),
+            url=reverse("tasks:inbox"),
         )
     return created
 
@@ -205,6 +205,94 @@ def notify_rectification_ordered(*, order, url: str = "") -> list:
     )
 
 
+# Events of draws and teams
+
+
+def _name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def notify_seat_drawn(*, seat, url: str) -> list:
+    """Tell a drawn inspector or expert they have a seat to confirm (or decline) on a team or panel."""
+    application = seat.draw.application
+    return notify(
+        recipients=[seat.user],
+        kind=K.SEAT_DRAWN,
+        event_key=f"seat.drawn:{seat.pk}",
+        data={
+            "subject": application.number,
+            "organisation": application.organisation.name,
+            "role": _english(seat.get_role_display()),
+            "panel": seat.draw.kind == "panel",
+        },
+        url=url,
+    )
+
+
+def notify_seat_declined(*, seat, replacement, recipients: Iterable, url: str) -> list:
+    """Tell the chiefs that a drawn person declined, and who was drawn instead (or that the seat is vacant)."""
+    application = seat.draw.application
+    return notify(
+        recipients=recipients,
+        kind=K.SEAT_DECLINED,
+        event_key=f"seat.declined:{seat.pk}",
+        data={
+            "subject": application.number,
+            "who": _name(seat.user),
+            "replacement": _name(replacement) if replacement else "",
+            "vacancy": seat.redraw_error,
+        },
+        url=url,
+    )
+
+
+def notify_team_assigned(*, case, members: Iterable, url: str) -> list:
+    """Tell the inspectors of a supervision case they are on its team (the leader also gets the task)."""
+    return notify(
+        recipients=members,
+        kind=K.TEAM_ASSIGNED,
+        event_key=f"supervision.team:{case.pk}:{case.inspection_date.isoformat() if case.inspection_date else ''}",
+        data={
+            "subject": case.number,
+            "organisation": case.filing.organisation.name,
+            "due_on": case.inspection_date.isoformat() if case.inspection_date else "",
+        },
+        url=url,
+    )
+
+
+# Events of result batches and supervision cases (the organisation's members are told)
+
+REGISTERED, RETURNED = "registered", "returned"
+
+
+def notify_batch_decided(*, batch, outcome: str, url: str) -> list:
+    """Registered (certificates issued), returned for correction (with its due date) or rejected."""
+    return notify(
+        recipients=batch.organisation.members.filter(is_active=True),
+        kind=K.BATCH_DECIDED,
+        event_key=f"batch.{outcome}:{batch.pk}:{batch.returned_at.isoformat() if outcome == RETURNED else ''}",
+        data={
+            "subject": batch.number,
+            "outcome": outcome,
+            "due_on": batch.fix_due.isoformat() if outcome == RETURNED and batch.fix_due else "",
+            "certificates": batch.passed_count if outcome == REGISTERED else 0,
+        },
+        url=url,
+    )
+
+
+def notify_supervision_opened(*, case, url: str) -> list:
+    """Tell the filed body's members that a supervision case was opened about it."""
+    return notify(
+        recipients=case.filing.organisation.members.filter(is_active=True),
+        kind=K.SUPERVISION_OPENED,
+        event_key=f"supervision.opened:{case.pk}",
+        data={"subject": case.number, "trigger": _english(case.get_trigger_display())},
+        url=url,
+    )
+
+
 # Rendering (in the active language)
 
 
@@ -257,6 +345,53 @@ def notification_text(notification: Notification) -> str:
         return _("%(step)s of %(subject)s is due on %(date)s.") % values
     if kind == K.DEADLINE_OVERDUE:
         return _("%(step)s of %(subject)s was due on %(date)s and is overdue.") % values
+    if kind == K.SEAT_DRAWN:
+        values.update(organisation=data.get("organisation", ""), role=_(data["role"]) if data.get("role") else "")
+        if data.get("panel"):
+            return (
+                _(
+                    "You have been drawn for the expert panel of %(subject)s (%(organisation)s): confirm your seat, "
+                    "declaring no conflict of interest, or decline it."
+                )
+                % values
+            )
+        return (
+            _(
+                "You have been drawn for the inspection team of %(subject)s (%(organisation)s) as %(role)s: confirm "
+                "your seat, declaring no conflict of interest, or decline it."
+            )
+            % values
+        )
+    if kind == K.SEAT_DECLINED:
+        values.update(who=data.get("who", ""), replacement=data.get("replacement", ""))
+        if values["replacement"]:
+            return _("%(who)s declined the seat on %(subject)s; %(replacement)s has been drawn instead.") % values
+        return (
+            _("%(who)s declined the seat on %(subject)s and nobody could be drawn instead: the seat is vacant.")
+            % values
+        )
+    if kind == K.TEAM_ASSIGNED:
+        values["organisation"] = data.get("organisation", "")
+        return (
+            _(
+                "You are on the inspection team of supervision case %(subject)s (%(organisation)s), "
+                "inspection on %(date)s."
+            )
+            % values
+        )
+    if kind == K.BATCH_DECIDED:
+        outcome = data.get("outcome")
+        if outcome == REGISTERED:
+            return _("Result batch %(subject)s has been registered; %(count)s certificates are issued.") % {
+                **values,
+                "count": data.get("certificates", 0),
+            }
+        if outcome == RETURNED:
+            return _("Result batch %(subject)s has been returned: correct it and resubmit by %(date)s.") % values
+        return _("Result batch %(subject)s has been rejected; the reasons are on the batch page.") % values
+    if kind == K.SUPERVISION_OPENED:
+        values["trigger"] = _(data["trigger"]) if data.get("trigger") else ""
+        return _("Supervision case %(subject)s has been opened about your body (%(trigger)s).") % values
     if kind == K.TASK_ESCALATED:
         return (
             ngettext(

@@ -1,80 +1,151 @@
-"""Task lists built as single queries (viewflow's own queue query is O(permissions)).
+"""The to-do lists of every user, read from the to-do rows (workflow.models.WorkItem).
 
-Open tasks come with their deadline (one join) and are sorted by due date, most urgent first.
+Each list is one query on one table through an index made for it, sorted by due date (open work) or
+by completion (the archive), and paged by key ("seek"): a page costs the same on the first page and
+the thousandth, and no list counts its whole set. Counters stop at COUNT_CAP.
 """
 
-from datetime import date
+from __future__ import annotations
 
-from django.db.models import Count, F, Q, QuerySet
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Q, QuerySet
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from workflow.flows.filing import FilingFlow
+from workflow.models import WorkItem
 
-STEPS = [
-    FilingFlow.review,
-    FilingFlow.plan_inspection,
-    FilingFlow.site_inspection,
-    FilingFlow.draw_panel,
-    FilingFlow.score,
-    FilingFlow.decide,
-    FilingFlow.notice,
-]
 OPEN = [STATUS.NEW, STATUS.ASSIGNED]
-BY_DUE_DATE = (F("deadline__due_on").asc(nulls_last=True), "created", "pk")
+PAGE_SIZE = 25
+COUNT_CAP = 99  # a counter shows "99+" beyond this: counting a whole queue of a province is not worth its cost
+BY_DUE = ("due_on", "id")
+BY_FINISHED = ("-finished_at", "-id")
 
 
-def _base() -> QuerySet:
-    return Task.objects.filter(process__filing_application__isnull=False).select_related(
-        "owner", "deadline", "process__filing_application__organisation__district"
-    )
-
-
-def _filtered(qs: QuerySet, *, step: str = "", district: str = "") -> QuerySet:
+def _filtered(qs: QuerySet, *, kind: str = "", step: str = "", district: str = "") -> QuerySet:
+    if kind:
+        qs = qs.filter(kind=kind) if kind in WorkItem.Kind.values else qs.none()
     if step:
-        node = next((node for node in STEPS if node.name == step), None)
-        qs = qs.filter(flow_task=node) if node else qs.none()
+        qs = qs.filter(step=step)
     if district:
-        qs = qs.filter(process__filing_application__organisation__district__code=district)
+        qs = qs.filter(district__code=district)
     return qs
 
 
-def inbox_for(*, user, step: str = "", district: str = "") -> QuerySet:
-    """Tasks assigned to the user, the earliest due first."""
-    qs = _base().filter(owner=user, status=STATUS.ASSIGNED)
-    return _filtered(qs, step=step, district=district).order_by(*BY_DUE_DATE)
+def _rows() -> QuerySet:
+    return WorkItem.objects.select_related("organisation", "district", "owner")
 
 
-def queue_for(*, user, step: str = "", district: str = "") -> QuerySet:
+def task_permissions(user) -> set[str]:
+    """The permissions of the user that name a queue (one query, cached on the user by Django)."""
+    return user.get_all_permissions()
+
+
+def inbox_for(*, user, kind: str = "", step: str = "", district: str = "") -> QuerySet[WorkItem]:
+    """The user's open work, the earliest due first: tasks they hold, seats to confirm, and the steps their
+    organisation must answer."""
+    organisations = list(user.organisations.values_list("pk", flat=True))
+    condition = Q(owner=user)
+    if organisations:
+        condition |= Q(for_body=True, organisation_id__in=organisations)
+    qs = _rows().filter(condition, is_open=True)
+    return _filtered(qs, kind=kind, step=step, district=district).order_by(*BY_DUE)
+
+
+def queue_for(*, user, kind: str = "", step: str = "", district: str = "") -> QuerySet[WorkItem]:
     """Unclaimed tasks the user's roles may take, the earliest due first."""
-    permissions = user.get_all_permissions()
-    qs = _base().filter(status=STATUS.NEW, owner_permission__in=permissions)
-    return _filtered(qs, step=step, district=district).order_by(*BY_DUE_DATE)
+    permissions = task_permissions(user)
+    qs = _rows().filter(is_open=True, owner__isnull=True, for_body=False, permission__in=permissions)
+    return _filtered(qs, kind=kind, step=step, district=district).order_by(*BY_DUE)
 
 
-def archive_for(*, user, step: str = "", district: str = "") -> QuerySet:
-    """Tasks the user completed, newest first."""
-    return _filtered(_base().filter(owner=user, status=STATUS.DONE), step=step, district=district).order_by("-finished")
+def archive_for(*, user, kind: str = "", step: str = "", district: str = "") -> QuerySet[WorkItem]:
+    """The work the user finished, the latest first."""
+    qs = _rows().filter(is_open=False, finished_by=user)
+    return _filtered(qs, kind=kind, step=step, district=district).order_by(*BY_FINISHED)
 
 
-def overdue_for(*, user, today: date, step: str = "", district: str = "") -> QuerySet:
-    """Every open task of the filing flow past its due date, whoever holds it (the chief's view)."""
-    qs = _base().filter(status__in=OPEN, flow_task__in=STEPS, deadline__due_on__lt=today)
-    return _filtered(qs, step=step, district=district).order_by(*BY_DUE_DATE)
+def overdue_for(*, today: date, kind: str = "", step: str = "", district: str = "") -> QuerySet[WorkItem]:
+    """Every open piece of the section's work past its due date, whoever holds it (the chief's view)."""
+    qs = _rows().filter(is_open=True, for_body=False, due_on__lt=today)
+    return _filtered(qs, kind=kind, step=step, district=district).order_by(*BY_DUE)
 
 
-def deadline_counts(qs: QuerySet, *, today: date, soon: date) -> dict[str, int]:
-    """How many of the tasks there are, how many are overdue and how many due soon: one query."""
-    return qs.order_by().aggregate(
-        total=Count("pk"),
-        overdue=Count("pk", filter=Q(deadline__due_on__lt=today)),
-        due_soon=Count("pk", filter=Q(deadline__due_on__gte=today, deadline__due_on__lte=soon)),
+def capped_count(qs: QuerySet, cap: int = COUNT_CAP) -> int:
+    """How many rows, counting no further than cap + 1 (shown as "99+")."""
+    return qs.order_by()[: cap + 1].count()
+
+
+@dataclass(frozen=True)
+class Counts:
+    total: int
+    overdue: int
+    due_soon: int
+
+    @property
+    def capped(self) -> bool:
+        return self.total > COUNT_CAP
+
+
+def counts(qs: QuerySet, *, today: date, soon: date) -> Counts:
+    """How much open work there is, how much of it is overdue and how much due soon (capped counts)."""
+    return Counts(
+        capped_count(qs),
+        capped_count(qs.filter(due_on__lt=today)),
+        capped_count(qs.filter(due_on__gte=today, due_on__lte=soon)),
     )
 
 
-def open_tasks_of(*, application) -> QuerySet:
+# Keyset pages
+
+
+@dataclass
+class Page:
+    rows: list
+    next_cursor: str
+    first: bool
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self):
+        return len(self.rows)
+
+
+def _cursor_of(row: WorkItem, archive: bool) -> str:
+    if archive:
+        return f"{row.finished_at.isoformat()}|{row.pk}"
+    return f"{row.due_on.isoformat()}|{row.pk}"
+
+
+def _after(qs: QuerySet, cursor: str, archive: bool) -> QuerySet:
+    """The rows after the cursor in the list's own order; a cursor that does not parse starts from the top."""
+    try:
+        value, pk = cursor.split("|")
+        pk = int(pk)
+        if archive:
+            moment = datetime.fromisoformat(value)
+            return qs.filter(Q(finished_at__lt=moment) | Q(finished_at=moment, pk__lt=pk))
+        day = date.fromisoformat(value)
+        return qs.filter(Q(due_on__gt=day) | Q(due_on=day, pk__gt=pk))
+    except ValueError:
+        return qs
+
+
+def page_of(qs: QuerySet, *, cursor: str = "", archive: bool = False, size: int = PAGE_SIZE) -> Page:
+    """One page of a list, after `cursor` (from the previous page's `next_cursor`); one query."""
+    if cursor:
+        qs = _after(qs, cursor, archive)
+    rows = list(qs[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    return Page(rows, _cursor_of(rows[-1], archive) if more else "", first=not cursor)
+
+
+def open_tasks_of(*, process_id) -> QuerySet:
     return (
-        Task.objects.filter(process_id=application.process_id, status__in=OPEN)
+        Task.objects.filter(process_id=process_id, status__in=OPEN)
         .select_related("owner", "deadline")
         .order_by("created", "pk")
     )

@@ -1,35 +1,52 @@
-"""Starting, resuming and cancelling the filing flow, and finding the task a service acts on."""
+"""Starting, resuming and cancelling the flow of a case, and finding the task a service acts on.
+
+A case (an application, a supervision case, a result batch) is the artifact of its process and
+holds the process in its `process` field.
+"""
 
 from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from workflow.flows.filing import FilingFlow
-from workflow.tasks import OPEN, TaskUnavailable, task_claim, user_may_take
+from workflow.tasks import OPEN, TaskUnavailable, waiting_task_complete
+from workflow.todo import work_items_sync_process
 
 
-def flow_start(*, application) -> None:
-    """Start the flow for a first submission and link the application to its process."""
-    application.process = FilingFlow.start.run(application=application)
-    application.save(update_fields=["process"])
+def flow_start(flow_class, *, subject) -> None:
+    """Start the flow of a case (its first submission or opening) and link the case to its process."""
+    subject.process = flow_class.start.run(subject=subject)
+    subject.save(update_fields=["process"])
 
 
-def flow_resume_after_supplement(*, application) -> None:
-    task = Task.objects.get(process_id=application.process_id, flow_task=FilingFlow.supplement, status=STATUS.NEW)
-    FilingFlow.supplement.run(task)
+def waiting_step_answer(*, subject, node, actor) -> Task:
+    """The organisation has answered a step that waited for it (resubmission, correction, rectification).
+
+    Takes the process lock first (the one lock order), then completes the waiting task; the next step
+    (the review coming back, the verification) is created.
+    """
+    task = Task.objects.filter(process_id=subject.process_id, flow_task=node, status=STATUS.NEW).first()
+    if task is None:
+        raise TaskUnavailable(_("This step has already been answered."))
+    with node.flow_class.lock(subject.process_id):
+        return waiting_task_complete(task=task, actor=actor)
 
 
-def flow_cancel(*, application) -> None:
-    FilingFlow.instance.cancel(application.process)
+def flow_cancel(flow_class, *, subject, actor=None) -> None:
+    """Cancel the flow of a case (a withdrawn application): its open tasks leave every to-do list."""
+    with flow_class.lock(subject.process_id):
+        flow_class.instance.cancel(subject.process)
+        work_items_sync_process(subject.process_id, actor=actor)
 
 
-def open_task_for(*, application, step, actor) -> Task:
-    """The actor's open task at `step` of this application, claiming it from the queue if needed."""
-    tasks = Task.objects.filter(process_id=application.process_id, flow_task=step, status__in=OPEN)
+def open_task_for(*, subject, node, actor) -> Task:
+    """The open task at `node` of this case that the actor holds or may take from the queue."""
+    tasks = Task.objects.filter(process_id=subject.process_id, flow_task=node, status__in=OPEN)
     mine = next((task for task in tasks if task.owner_id == actor.pk), None)
     if mine is not None:
         return mine
-    queued = next((task for task in tasks if task.status == STATUS.NEW and user_may_take(actor, task)), None)
+    queued = next(
+        (task for task in tasks if task.status == STATUS.NEW and actor.has_perm(task.owner_permission or "-")), None
+    )
     if queued is not None:
-        return task_claim(task_id=queued.pk, actor=actor)
-    raise TaskUnavailable(_("There is no open task for you at this step of %(number)s.") % {"number": application})
+        return queued
+    raise TaskUnavailable(_("There is no open task for you at this step of %(number)s.") % {"number": subject})

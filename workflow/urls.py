@@ -3,11 +3,10 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from config.areas import AreaApplication
+from config.areas import AreaApplication, Link
 from workflow import roles
 from workflow import views as workflow_views
-
-TASK_ROLES = [roles.CLERK, roles.CHIEF, roles.INSPECTOR, roles.EXPERT, roles.APPROVER, roles.SUPERVISOR]
+from workflow.steps import works_queues
 
 
 class WorkbenchApp(AreaApplication):
@@ -33,18 +32,19 @@ class WorkbenchApp(AreaApplication):
 
 
 class TasksApp(AreaApplication):
-    """Role-based task inboxes of the filing flow."""
+    """The one to-do list of every user, for every flow, and the one task page."""
 
     title = _("Tasks")
     icon = "inbox"
     app_name = "tasks"
-    allowed_roles = TASK_ROLES
     menu_links = [
-        (_("My inbox"), "inbox", "inbox"),
-        (_("Queue"), "queue", "group_work"),
-        (_("Archive"), "archive", "archive"),
+        Link(_("My inbox"), "inbox", "inbox"),
+        Link(_("Queue"), "queue", "group_work", when=works_queues),
+        Link(_("Archive"), "archive", "archive"),
+        Link(_("Overdue tasks"), "overdue", "alarm", roles=(roles.CHIEF,)),
     ]
-    index_path = path("", workflow_views.TaskListView.as_view(mode="inbox"), name="inbox")
+    index_path = path("", workflow_views.TaskListView.as_view(mode="inbox"), name="index")
+    inbox_path = path("", workflow_views.TaskListView.as_view(mode="inbox"), name="inbox")
     queue_path = path("queue/", workflow_views.TaskListView.as_view(mode="queue"), name="queue")
     archive_path = path("archive/", workflow_views.TaskListView.as_view(mode="archive"), name="archive")
     overdue_path = path("overdue/", workflow_views.TaskListView.as_view(mode="overdue"), name="overdue")
@@ -52,9 +52,3 @@ class TasksApp(AreaApplication):
     claim_path = path("<int:task_pk>/claim/", workflow_views.task_claim_view, name="claim")
     release_path = path("<int:task_pk>/release/", workflow_views.task_release_view, name="release")
     reassign_path = path("<int:task_pk>/reassign/", workflow_views.task_reassign_view, name="reassign")
-    objection_path = path("<int:task_pk>/objections/", workflow_views.objection_add, name="objection_add")
-    resolve_path = path(
-        "<int:task_pk>/objections/<int:objection_pk>/resolve/",
-        workflow_views.objection_resolve_view,
-        name="objection_resolve",
-    )

@@ -1,3 +1,5 @@
+"""The task spine's pages: the start page, the one to-do list, the one task page and its actions, notifications."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -6,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language_from_request, ngettext
@@ -17,15 +20,14 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from cases.applications.access import visible_applications
-from cases.applications.forms import ObjectionForm, ReassignForm, ResolveObjectionForm
-from cases.applications.services import objection_record, objection_resolve
-from cases.applications.steps import STEPS
+from cases.applications.forms import ReassignForm
 from cases.common.views import error_message
 from cases.models import District
 from workflow import notifications, roles, selectors
 from workflow.deadlines import attach_due_status, warning_window_end
 from workflow.forms import NotificationSettingsForm
-from workflow.models import Notification, NotificationSettings
+from workflow.models import Notification, NotificationSettings, WorkItem
+from workflow.steps import flow_pages, step_choices, step_of, subject_of, works_queues
 from workflow.tasks import TaskUnavailable, task_claim, task_reassign, task_release, user_may_take
 
 
@@ -37,21 +39,18 @@ class StartView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         user_roles = roles.roles_of(user)
-        works_tasks = bool(set(user_roles) - {roles.APPLICANT, roles.AUDITOR})
-        is_chief = roles.CHIEF in user_roles
         today = timezone.localdate()
-        soon = warning_window_end(today) if works_tasks else today
-
-        def counts(qs):
-            return selectors.deadline_counts(qs, today=today, soon=soon)
-
+        soon = warning_window_end(today)
         return super().get_context_data(
             roles=[(role, roles.ROLE_LABELS[role]) for role in user_roles],
             organisations=list(user.organisations.select_related("district")),
-            works_tasks=works_tasks,
-            inbox=counts(selectors.inbox_for(user=user)) if works_tasks else None,
-            queue=counts(selectors.queue_for(user=user)) if works_tasks else None,
-            section_overdue=selectors.overdue_for(user=user, today=today).count() if is_chief else None,
+            inbox=selectors.counts(selectors.inbox_for(user=user), today=today, soon=soon),
+            queue=selectors.counts(selectors.queue_for(user=user), today=today, soon=soon)
+            if works_queues(user)
+            else None,
+            section_overdue=selectors.capped_count(selectors.overdue_for(today=today))
+            if roles.has_role(user, roles.CHIEF)
+            else None,
             applications=visible_applications(user).select_related("organisation")[:10]
             if roles.has_role(user, roles.APPLICANT)
             else [],
@@ -60,125 +59,148 @@ class StartView(LoginRequiredMixin, TemplateView):
 
 
 class TaskListView(LoginRequiredMixin, View):
-    """Inbox (mine), queue (my roles may claim), archive (I completed) and, for the chief, every overdue task.
-
-    Open tasks are sorted by due date and show the working days left; filterable by step and district.
-    """
+    """Inbox (my work), queue (what my roles may claim), archive (what I finished) and, for the chief, every
+    overdue task: every kind of work in one table, the earliest due first, filterable by kind, step, district."""
 
     mode = "inbox"
-    selectors = {"inbox": selectors.inbox_for, "queue": selectors.queue_for, "archive": selectors.archive_for}
 
     def get(self, request):
-        step, district = request.GET.get("step", ""), request.GET.get("district", "")
-        is_chief = roles.has_role(request.user, roles.CHIEF)
+        user, today = request.user, timezone.localdate()
+        filters = {name: request.GET.get(name, "")[:50] for name in ("kind", "step", "district")}
+        is_chief = roles.has_role(user, roles.CHIEF)
         if self.mode == "overdue":
             if not is_chief:
                 raise PermissionDenied
-            tasks = selectors.overdue_for(user=request.user, today=timezone.localdate(), step=step, district=district)
+            rows = selectors.overdue_for(today=today, **filters)
         else:
-            tasks = self.selectors[self.mode](user=request.user, step=step, district=district)
-        page = Paginator(tasks, 25).get_page(request.GET.get("page"))
-        page.object_list = list(page.object_list)
-        attach_due_status(page.object_list)
+            select = {"inbox": selectors.inbox_for, "queue": selectors.queue_for, "archive": selectors.archive_for}
+            rows = select[self.mode](user=user, **filters)
+        page = selectors.page_of(rows, cursor=request.GET.get("after", "")[:80], archive=self.mode == "archive")
+        attach_due_status(page.rows, today=today)
         return render(
             request,
             "workflow/task_list.html",
             {
                 "mode": self.mode,
                 "page": page,
-                "step": step,
-                "district": district,
-                "steps": [(name, s.title) for name, s in STEPS.items()],
+                **filters,
+                "kinds": WorkItem.Kind.choices,
+                "steps": step_choices(),
                 "districts": District.objects.all(),
-                "now": timezone.now(),
                 "is_chief": is_chief,
+                "works_queues": works_queues(user),
+                "query": {key: value for key, value in filters.items() if value},
             },
         )
 
 
-def _task_or_404(request, task_pk):
-    """A task the user holds, may claim, or (chief) may reassign; anything else is 404."""
-    task = get_object_or_404(
-        Task.objects.select_related("process__filing_application", "owner", "deadline"), pk=task_pk
-    )
-    application = getattr(task.process, "filing_application", None)
-    if application is None:
+def _task_or_404(request, task_pk) -> tuple[Task, object]:
+    """A task the user holds, may claim, or (chief) may reassign, with its case; anything else is 404."""
+    task = get_object_or_404(Task.objects.select_related("process", "owner", "deadline"), pk=task_pk)
+    if task.flow_task_type != "HUMAN" or step_of(task) is None:
         raise Http404
-    user = request.user
-    if task.owner_id == user.pk or user_may_take(user, task) or roles.has_role(user, roles.CHIEF):
-        return task, application
+    user, subject = request.user, subject_of(task)
+    if task.owner_id == user.pk or user_may_take(user, task) or _may_reassign(user, task):
+        return task, subject
+    if flow_pages(task.flow_task.flow_class).readable_by(user, subject):
+        return task, subject  # to read: only the holder acts
     raise Http404
 
 
-def _render_task(request, task, application, form=None):
-    step = STEPS.get(task.flow_task.name)
-    is_mine = task.owner_id == request.user.pk and task.status == STATUS.ASSIGNED
-    attach_due_status([task])
-    return render(
-        request,
-        "workflow/task_detail.html",
-        {
-            "task": task,
-            "application": application,
-            "step": step,
-            "is_mine": is_mine,
-            "form": form or (_step_form(step, request, task, application) if step and is_mine else None),
-            "step_template": step.template if step else None,
-            "can_claim": task.status == STATUS.NEW and user_may_take(request.user, task),
-            "can_release": is_mine and bool(task.owner_permission),
-            "reassign_form": _reassign_form(request.user, task),
-            "own_score": _own_score(application, request.user) if task.flow_task.name == "score" else None,
-            "inspection": application.inspections.first(),
-            "objections": application.objections.all(),
-            "objection_form": ObjectionForm(),
-            **(step.context(request, task, application) if step and step.context else {}),
-        },
-    )
+def _may_reassign(user, task) -> bool:
+    return roles.has_role(user, roles.CHIEF) and task.status in selectors.OPEN
 
 
-def _step_form(step, request, task, application, data=None, files=None):
-    kwargs = step.form_kwargs(request, task, application) if step.form_kwargs else {}
-    return step.form_class(data, files, **kwargs)
+def _is_mine(request, task) -> bool:
+    return task.owner_id == request.user.pk and task.status == STATUS.ASSIGNED
 
 
-def _own_score(application, user):
-    panel = application.panels.first()
-    return panel.scores.filter(expert=user).first() if panel else None
+def _form(step_or_action, request, task, subject, *, bound: bool = False):
+    kwargs = step_or_action.form_kwargs(request, task, subject) if step_or_action.form_kwargs else {}
+    if bound:
+        return step_or_action.form_class(request.POST, request.FILES, **kwargs)
+    return step_or_action.form_class(**kwargs)
 
 
 def _reassign_form(user, task):
-    if not roles.has_role(user, roles.CHIEF) or task.status not in (STATUS.NEW, STATUS.ASSIGNED):
+    if not _may_reassign(user, task) or not task.owner_permission:
         return None
-    candidates = User.objects.filter(is_active=True).exclude(pk=task.owner_id)
-    if task.owner_permission:
-        app_label, codename = task.owner_permission.split(".")
-        candidates = candidates.filter(
-            groups__permissions__codename=codename, groups__permissions__content_type__app_label=app_label
-        ).distinct()
-    return ReassignForm(candidates=candidates.order_by("username"))
+    app_label, codename = task.owner_permission.split(".")
+    candidates = (
+        User.objects.filter(
+            is_active=True,
+            groups__permissions__codename=codename,
+            groups__permissions__content_type__app_label=app_label,
+        )
+        .exclude(pk=task.owner_id)
+        .distinct()
+        .order_by("username")
+    )
+    return ReassignForm(candidates=candidates)
+
+
+def _render_task(request, task, subject, form=None, status=200):
+    step = step_of(task)
+    pages = flow_pages(task.flow_task.flow_class)
+    is_mine = _is_mine(request, task)
+    attach_due_status([task])
+    context = {
+        "task": task,
+        "subject": subject,
+        "subject_url": pages.subject_url(subject),
+        "organisation": pages.organisation(subject),
+        "step": step,
+        "panel": pages.panel,
+        "is_mine": is_mine,
+        "form": form or (_form(step, request, task, subject) if is_mine else None),
+        "can_claim": task.status == STATUS.NEW and user_may_take(request.user, task),
+        "can_release": is_mine and bool(task.owner_permission),
+        "reassign_form": _reassign_form(request.user, task),
+        **(pages.panel_context(request, subject) if pages.panel_context else {}),
+        **(step.context(request, task, subject) if step.context else {}),
+    }
+    context[pages.subject_name] = subject  # the step templates' own word for it
+    return render(request, "workflow/task_detail.html", context, status=status)
 
 
 @login_required
 def task_detail(request, task_pk):
-    task, application = _task_or_404(request, task_pk)
+    """The one task page of every step of every flow: GET shows it, POST completes the step or runs one of
+    the step's actions (action=<name>), always as the holder of the task."""
+    task, subject = _task_or_404(request, task_pk)
     if request.method != "POST":
-        return _render_task(request, task, application)
-    step = STEPS[task.flow_task.name]
-    form = _step_form(step, request, task, application, data=request.POST, files=request.FILES)
-    saving = step.save is not None and request.POST.get("action") == "save"
+        return _render_task(request, task, subject)
+    if not _is_mine(request, task):
+        if task.status == STATUS.NEW:
+            messages.error(request, _("Claim the task before working on it."))
+        else:
+            messages.error(request, _("This task is not in your inbox any more (completed or reassigned)."))
+        return _render_task(request, task, subject)
+    step = step_of(task)
+    action = step.actions.get(request.POST.get("action", ""))
+    form = _form(action or step, request, task, subject, bound=True)
     if not form.is_valid():
         messages.error(request, _("Please correct the errors below."))
-        return _render_task(request, task, application, form)
+        return _render_task(request, task, subject, form if action is None or action.label else None)
     try:
-        (step.save if saving else step.perform)(form, application, request.user)
+        (action or step).perform(form, subject, request.user)
     except (ValidationError, TaskUnavailable, PermissionDenied) as error:
         messages.error(request, error_message(error))
-        return _render_task(request, task, application, form)
-    if saving:
-        messages.success(request, step.saved_message)
+        return _render_task(request, task, subject, form if action is None or action.label else None)
+    if action is not None:
+        messages.success(request, action.message)
         return redirect("tasks:detail", task_pk=task.pk)
     messages.success(request, step.done_message)
     return redirect("tasks:inbox")
+
+
+def _task_action(request, task_pk, action, success, next_url=None):
+    try:
+        action()
+        messages.success(request, success)
+    except TaskUnavailable as error:
+        messages.error(request, str(error))
+    return redirect(next_url or reverse("tasks:detail", args=[task_pk]))
 
 
 @login_required
@@ -197,14 +219,14 @@ def task_release_view(request, task_pk):
         task_pk,
         lambda: task_release(task_id=task_pk, actor=request.user),
         _("Task returned to the queue."),
-        next_url="tasks:inbox",
+        next_url=reverse("tasks:inbox"),
     )
 
 
 @login_required
 @require_POST
 def task_reassign_view(request, task_pk):
-    task, _application = _task_or_404(request, task_pk)
+    task, _subject = _task_or_404(request, task_pk)
     form = _reassign_form(request.user, task)
     if form is None:
         raise PermissionDenied
@@ -221,44 +243,15 @@ def task_reassign_view(request, task_pk):
     )
 
 
-def _task_action(request, task_pk, action, success, next_url=None):
-    try:
-        action()
-        messages.success(request, success)
-    except TaskUnavailable as error:
-        messages.error(request, str(error))
-    return redirect(next_url or "tasks:detail", **({} if next_url else {"task_pk": task_pk}))
+@login_required
+def list_redirect(request, mode: str, kind: str):
+    """The lists each flow used to have lead to the one to-do list, filtered to that kind of work."""
+    return redirect(f"{reverse(f'tasks:{mode}')}?kind={kind}")
 
 
 @login_required
-@require_POST
-def objection_add(request, task_pk):
-    _task, application = _task_or_404(request, task_pk)
-    form = ObjectionForm(request.POST)
-    if form.is_valid():
-        try:
-            objection_record(application=application, actor=request.user, **form.cleaned_data)
-            messages.success(request, _("Objection recorded."))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-    else:
-        messages.error(request, _("Fill in who raised the objection and what it says."))
-    return redirect("tasks:detail", task_pk=task_pk)
-
-
-@login_required
-@require_POST
-def objection_resolve_view(request, task_pk, objection_pk):
-    _task, application = _task_or_404(request, task_pk)
-    objection = get_object_or_404(application.objections, pk=objection_pk)
-    form = ResolveObjectionForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("Describe how the objection was resolved."))
-        objection_resolve(objection=objection, actor=request.user, resolution=form.cleaned_data["resolution"])
-        messages.success(request, _("Objection resolved."))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+def task_redirect(request, task_pk, **kwargs):
+    """The task pages each flow used to have lead to the one task page."""
     return redirect("tasks:detail", task_pk=task_pk)
 
 

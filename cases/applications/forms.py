@@ -157,6 +157,7 @@ class ObjectionForm(forms.Form):
 
 
 class ResolveObjectionForm(forms.Form):
+    objection = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     resolution = forms.CharField(label=_("Resolution"), widget=forms.Textarea(attrs={"rows": 2}))
 
 

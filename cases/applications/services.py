@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audits.services import audit_record
+from cases.common.locking import locked
 from cases.common.numbering import next_number
 from cases.common.services import transition
 from cases.common.steps import run_task_step
@@ -31,17 +32,14 @@ from cases.registry.selectors import refiling_ban_of
 from workflow import notifications as notify
 from workflow.calendar import due_date
 from workflow.flows.filing import FilingFlow
-
-
-def _locked(application: FilingApplication) -> FilingApplication:
-    return FilingApplication.objects.select_for_update().select_related("organisation").get(pk=application.pk)
+from workflow.services import flow_cancel, flow_start, waiting_step_answer
 
 
 def _editable(application: FilingApplication) -> FilingApplication:
-    locked = _locked(application)
-    if not locked.is_editable_by_applicant:
+    application = locked(application)
+    if not application.is_editable_by_applicant:
         raise ValidationError(_("The application can only be changed while it is a draft or returned for supplement."))
-    return locked
+    return application
 
 
 @transaction.atomic
@@ -160,35 +158,41 @@ def _scope_item_problems(item: ScopeItem, roster: list[RosterMember]) -> list[st
     return problems
 
 
-@transaction.atomic
+def _case_lock(application):
+    """The lock to take first: the process row of a case whose flow has started (the one lock order),
+    else a plain transaction."""
+    process_id = FilingApplication.objects.filter(pk=application.pk).values_list("process_id", flat=True).get()
+    return FilingFlow.lock(process_id) if process_id else transaction.atomic()
+
+
 def application_submit(*, application, actor) -> FilingApplication:
     """Submit a complete draft, or resubmit after supplement; starts or resumes the flow."""
-    application = _editable(application)
-    problems = application_problems(application)
-    if problems:
-        raise ValidationError(problems)
-    resubmission = application.state == S.RETURNED
-    application.submitted_at = timezone.now()
-    transition(application, actor, "submit", fields=["submitted_at"], public=True, data={"resubmission": resubmission})
-    from workflow.services import flow_resume_after_supplement, flow_start
-
-    if resubmission:
-        flow_resume_after_supplement(application=application)
-    else:
-        flow_start(application=application)
+    with _case_lock(application):
+        application = _editable(application)
+        problems = application_problems(application)
+        if problems:
+            raise ValidationError(problems)
+        resubmission = application.state == S.RETURNED
+        application.submitted_at = timezone.now()
+        transition(
+            application, actor, "submit", fields=["submitted_at"], public=True, data={"resubmission": resubmission}
+        )
+        if resubmission:
+            waiting_step_answer(subject=application, node=FilingFlow.supplement, actor=actor)
+        else:
+            flow_start(FilingFlow, subject=application)
     return application
 
 
-@transaction.atomic
 def application_withdraw(*, application, actor) -> FilingApplication:
-    application = _locked(application)
-    if application.state not in {S.DRAFT, S.SUBMITTED, S.RETURNED}:
-        raise ValidationError(_("Only a draft, submitted or returned application can be withdrawn."))
-    transition(application, actor, "withdraw", public=True)
-    if application.process_id:
-        from workflow.services import flow_cancel
-
-        flow_cancel(application=application)
+    """Withdraw a draft, submitted or returned application; its open tasks go."""
+    with _case_lock(application):
+        application = locked(application)
+        if application.state not in {S.DRAFT, S.SUBMITTED, S.RETURNED}:
+            raise ValidationError(_("Only a draft, submitted or returned application can be withdrawn."))
+        transition(application, actor, "withdraw", public=True)
+        if application.process_id:
+            flow_cancel(FilingFlow, subject=application, actor=actor)
     return application
 
 
@@ -204,7 +208,7 @@ def application_accept(*, application, actor) -> FilingApplication:
         documents.acceptance_notice(application=app, actor=actor)
         notify.notify_application_accepted(application=app)
 
-    return run_task_step(application=application, actor=actor, step=FilingFlow.review, work=work)
+    return run_task_step(subject=application, actor=actor, step=FilingFlow.review, work=work)
 
 
 def application_return(*, application, actor, deficiencies: list[str]) -> FilingApplication:
@@ -223,7 +227,7 @@ def application_return(*, application, actor, deficiencies: list[str]) -> Filing
         supplement_due = due_date(timezone.localdate(), "supplement")  # the supplement task's own due date
         notify.notify_application_returned(application=app, round_no=round_no, due_on=supplement_due)
 
-    return run_task_step(application=application, actor=actor, step=FilingFlow.review, work=work)
+    return run_task_step(subject=application, actor=actor, step=FilingFlow.review, work=work)
 
 
 def application_reject_ineligible(*, application, actor, reasons: str) -> FilingApplication:
@@ -237,7 +241,7 @@ def application_reject_ineligible(*, application, actor, reasons: str) -> Filing
         documents.rejection_notice(application=app, actor=actor)
         notify.notify_application_decided(application=app, outcome=notify.REJECTED)
 
-    return run_task_step(application=application, actor=actor, step=FilingFlow.review, work=work)
+    return run_task_step(subject=application, actor=actor, step=FilingFlow.review, work=work)
 
 
 # Decision, public notice and registration (approver)
@@ -270,12 +274,20 @@ def application_decide(*, application, actor, decision: str, reasons: str = "") 
             outcome = notify.APPROVED if decision == APPROVE else notify.REJECTED
             notify.notify_application_decided(application=app, outcome=outcome)
 
-    return run_task_step(application=application, actor=actor, step=FilingFlow.decide, work=work)
+    return run_task_step(subject=application, actor=actor, step=FilingFlow.decide, work=work)
 
 
 @transaction.atomic
+def _require_approver(actor) -> None:
+    """Objections to a public notice are the approver's to record and resolve (the step names that role)."""
+    if not actor.has_perm(FilingFlow.notice._owner_permission):
+        raise PermissionDenied(_("Only the approver may record or resolve objections to a public notice."))
+
+
 def objection_record(*, application, actor, raised_by: str, content: str) -> NoticeObjection:
-    application = _locked(application)
+    """Record an objection raised during the public notice; registration waits until it is resolved."""
+    _require_approver(actor)
+    application = locked(application)
     if application.state != S.ON_NOTICE:
         raise ValidationError(_("Objections can only be recorded during the public notice."))
     objection = NoticeObjection.objects.create(
@@ -287,6 +299,8 @@ def objection_record(*, application, actor, raised_by: str, content: str) -> Not
 
 @transaction.atomic
 def objection_resolve(*, objection, actor, resolution: str) -> NoticeObjection:
+    """Answer an objection with the reasons of its resolution."""
+    _require_approver(actor)
     objection = NoticeObjection.objects.select_for_update().get(pk=objection.pk)
     if objection.resolved_at:
         raise ValidationError(_("This objection has already been resolved."))
@@ -317,7 +331,7 @@ def application_register(*, application, actor, today: date | None = None) -> Fi
         documents.filing_certificate(filing=result["filing"], actor=actor)
         notify.notify_application_decided(application=app, outcome=notify.FILED, filing_number=result["filing"].number)
 
-    run_task_step(application=application, actor=actor, step=FilingFlow.notice, work=work)
+    run_task_step(subject=application, actor=actor, step=FilingFlow.notice, work=work)
     return result["filing"]
 
 

@@ -1,17 +1,36 @@
-"""What each human step of the filing flow shows and does: form, template, service call."""
+"""The pages of the filing flow's own steps (review, decision, public notice) and how its tasks are shown.
 
-from dataclasses import dataclass
-from typing import Any
+The inspection and assessment steps are declared in cases/inspections/steps.py and
+cases/assessments/steps.py; who may take each step and its limit are in workflow/flows/filing.py.
+"""
 
+from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cases.applications import forms
 from cases.applications import services as application_services
-from cases.assessments import forms as assessment_forms
-from cases.assessments import steps as assessment_steps
-from cases.inspections import forms as inspection_forms
-from cases.inspections import steps as inspection_steps
+from cases.applications.access import is_case_reader
 from workflow.flows.filing import FilingFlow
+from workflow.models import WorkItem
+from workflow.steps import Action, FlowPages, Step, register, register_flow
+
+
+def _case_url(application) -> str:
+    return reverse("applications:detail", args=[application.pk])
+
+
+register_flow(
+    FlowPages(
+        FilingFlow,
+        kind=WorkItem.Kind.FILING,
+        subject_name="application",
+        readable_by=lambda user, application: is_case_reader(user),
+        panel="cases/applications/_task_panel.html",
+        subject_url=_case_url,
+        body_url=_case_url,
+    )
+)
 
 
 def _review(form, application, user):
@@ -40,84 +59,57 @@ def _register(form, application, user):
     return application_services.application_register(application=application, actor=user)
 
 
-@dataclass(frozen=True)
-class Step:
-    title: Any
-    form_class: type
-    template: str
-    perform: Any
-    done_message: Any
-    # Optional: (request, task, application) -> extra form arguments / extra page context.
-    form_kwargs: Any = None
-    context: Any = None
-    submit_label: Any = None
-    # Optional second button: save what the form holds without completing the step.
-    save: Any = None
-    save_label: Any = None
-    saved_message: Any = None
+def _record_objection(form, application, user):
+    return application_services.objection_record(application=application, actor=user, **form.cleaned_data)
 
 
-STEPS = {
-    FilingFlow.review.name: Step(
-        _("Completeness review"),
+def _resolve_objection(form, application, user):
+    objection = application.objections.filter(pk=form.cleaned_data["objection"]).first()
+    if objection is None:
+        raise ValidationError(_("There is no such objection to this notice."))
+    return application_services.objection_resolve(
+        objection=objection, actor=user, resolution=form.cleaned_data["resolution"]
+    )
+
+
+def _notice_context(request, task, application) -> dict:
+    return {
+        "objections": application.objections.all(),
+        "objection_form": forms.ObjectionForm(),
+        "aside": "cases/applications/steps/_objections.html",
+    }
+
+
+register(
+    Step(
+        FilingFlow.review,
         forms.ReviewForm,
         "cases/applications/steps/review.html",
         _review,
         _("Review recorded."),
-    ),
-    FilingFlow.plan_inspection.name: Step(
-        _("Plan site inspection"),
-        inspection_forms.InspectionPlanForm,
-        "cases/inspections/steps/plan_inspection.html",
-        inspection_steps.plan,
-        _("Inspection planned and team drawn. The case page shows who was drawn and their answers."),
-        submit_label=_("Draw the team"),
-    ),
-    FilingFlow.site_inspection.name: Step(
-        _("Site inspection"),
-        inspection_forms.ChecklistForm,
-        "cases/inspections/steps/site_inspection.html",
-        inspection_steps.inspect,
-        _("Inspection report signed."),
-        form_kwargs=inspection_steps.inspection_form_kwargs,
-        context=inspection_steps.inspection_context,
-        submit_label=_("Sign the report"),
-        save=inspection_steps.save_findings,
-        save_label=_("Save findings"),
-        saved_message=_("Findings saved."),
-    ),
-    FilingFlow.draw_panel.name: Step(
-        _("Draw expert panel"),
-        assessment_forms.PanelDrawForm,
-        "cases/assessments/steps/draw_panel.html",
-        assessment_steps.draw_panel,
-        _("Expert panel drawn. Each expert has a scoring task."),
-        context=assessment_steps.draw_panel_context,
-        submit_label=_("Draw the panel"),
-    ),
-    FilingFlow.score.name: Step(
-        _("Expert scoring"),
-        assessment_forms.ScoreForm,
-        "cases/assessments/steps/score.html",
-        assessment_steps.score,
-        _("Score submitted."),
-        form_kwargs=assessment_steps.score_form_kwargs,
-        context=assessment_steps.score_context,
-        submit_label=_("Submit my scores"),
-    ),
-    FilingFlow.decide.name: Step(
-        _("Decision"), forms.DecisionForm, "cases/applications/steps/decide.html", _decide, _("Decision recorded.")
-    ),
-    FilingFlow.notice.name: Step(
-        _("Public notice and registration"),
+    )
+)
+register(
+    Step(
+        FilingFlow.decide,
+        forms.DecisionForm,
+        "cases/applications/steps/decide.html",
+        _decide,
+        _("Decision recorded."),
+    )
+)
+register(
+    Step(
+        FilingFlow.notice,
         forms.forms.Form,
         "cases/applications/steps/notice.html",
         _register,
         _("The body has been registered."),
-    ),
-}
-
-
-def step_title(task) -> str:
-    step = STEPS.get(task.flow_task.name)
-    return step.title if step else task.flow_task.name
+        context=_notice_context,
+        submit_label=_("Register the body"),
+        actions={
+            "objection_add": Action(forms.ObjectionForm, _record_objection, _("Objection recorded.")),
+            "objection_resolve": Action(forms.ResolveObjectionForm, _resolve_objection, _("Objection resolved.")),
+        },
+    )
+)

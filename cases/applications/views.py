@@ -107,7 +107,9 @@ def render_case(request, application, **bound_forms):
         "deficiencies": application.deficiencies.order_by("-round", "id"),
         "documents": _documents_of(application, public_only=is_applicant),
         "timeline": timeline_for(obj=application, public_only=is_applicant and not access.is_case_reader(user)),
-        "open_tasks": [] if is_applicant else open_tasks_of(application=application),
+        "open_tasks": []
+        if is_applicant or not application.process_id
+        else open_tasks_of(process_id=application.process_id),
         **case_sections(application=application, user=user, is_applicant=is_applicant),
         **section_forms,
     }

@@ -57,7 +57,7 @@ def expert_panel_draw(
         )
         draws.panel_sync(panel)
 
-    return run_task_step(application=application, actor=actor, step=FilingFlow.draw_panel, work=work)
+    return run_task_step(subject=application, actor=actor, step=FilingFlow.draw_panel, work=work)
 
 
 def expert_score_submit(
@@ -106,6 +106,7 @@ def expert_score_submit(
                     "disagreement": result.disagreement,
                 },
             )
+            draws.seats_close_unanswered(panel)
             documents.assessment_report(application=app, panel=panel, actor=actor)
 
-    return run_task_step(application=application, actor=actor, step=FilingFlow.score, work=work)
+    return run_task_step(subject=application, actor=actor, step=FilingFlow.score, work=work)

@@ -1,9 +1,14 @@
-"""The task pages of the assessment steps: drawing the panel and an expert's scoring."""
+"""The pages of the assessment steps of the filing flow: drawing the panel and an expert's blind scoring."""
 
+from django.utils.translation import gettext_lazy as _
+
+from cases.assessments import forms
 from cases.assessments import selectors as assessment_selectors
 from cases.assessments import services as assessments
 from cases.draws import forms as draw_forms
 from cases.inspections.steps import SEAT_NOTICE
+from workflow.flows.filing import FilingFlow
+from workflow.steps import Step, register
 
 
 def draw_panel(form, application, user):
@@ -41,3 +46,28 @@ def score(form, application, user):
         comments=form.comments(),
         comment=form.cleaned_data["comment"],
     )
+
+
+register(
+    Step(
+        FilingFlow.draw_panel,
+        forms.PanelDrawForm,
+        "cases/assessments/steps/draw_panel.html",
+        draw_panel,
+        _("Expert panel drawn. Each expert has a scoring task."),
+        context=draw_panel_context,
+        submit_label=_("Draw the panel"),
+    )
+)
+register(
+    Step(
+        FilingFlow.score,
+        forms.ScoreForm,
+        "cases/assessments/steps/score.html",
+        score,
+        _("Score submitted."),
+        form_kwargs=score_form_kwargs,
+        context=score_context,
+        submit_label=_("Submit my scores"),
+    )
+)

@@ -7,7 +7,6 @@ object or raises Http404, so another organisation's ids cannot be told from miss
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from viewflow.workflow.models import Task
 
 from cases.models import AssessmentPlan, Certificate, CertificateExport, ResultBatch, ResultImport
 from workflow import roles
@@ -77,16 +76,3 @@ def access_certificate(user, pk) -> Certificate:
         "organisation", "occupation", "district", "batch__plan__filing", "revoked_by"
     )
     return get_object_or_404(queryset, pk=pk)
-
-
-def access_review_task(user, task_pk) -> tuple[Task, ResultBatch]:
-    """A review task the user holds, may claim, or (chief) may see; anything else is 404."""
-    task = get_object_or_404(Task.objects.select_related("process__result_batch", "owner"), pk=task_pk)
-    batch = getattr(task.process, "result_batch", None)
-    if batch is None:
-        raise Http404
-    if task.owner_id == user.pk or roles.has_role(user, roles.CHIEF):
-        return task, batch
-    if task.owner_permission and user.has_perm(task.owner_permission):
-        return task, batch
-    raise Http404

@@ -8,8 +8,6 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
-from viewflow.workflow.models import Task
-from viewflow.workflow.status import STATUS
 
 from cases.common.identity import id_number_hash, normalise_id_number, resident_id_problem
 from cases.models import (
@@ -21,43 +19,8 @@ from cases.models import (
     SkillLevel,
 )
 from cases.models.certificates import HIGH_SKILLED_LEVELS
-from workflow.flows.certificates import ResultBatchFlow
 
 # Review tasks
-
-
-def _review_tasks() -> QuerySet:
-    return Task.objects.filter(flow_task=ResultBatchFlow.review).select_related(
-        "owner", "process__result_batch__organisation__district", "process__result_batch__plan__occupation"
-    )
-
-
-def _in_district(qs: QuerySet, district: str) -> QuerySet:
-    return qs.filter(process__result_batch__organisation__district__code=district) if district else qs
-
-
-def review_inbox_for(*, user, district: str = "") -> QuerySet:
-    """Review tasks assigned to the user, oldest first."""
-    return _in_district(_review_tasks().filter(owner=user, status=STATUS.ASSIGNED), district).order_by("created")
-
-
-def review_queue_for(*, user, district: str = "") -> QuerySet:
-    """Unclaimed review tasks the user's roles may take."""
-    qs = _review_tasks().filter(status=STATUS.NEW, owner_permission__in=user.get_all_permissions())
-    return _in_district(qs, district).order_by("created")
-
-
-def review_archive_for(*, user, district: str = "") -> QuerySet:
-    """Review tasks the user completed, newest first."""
-    return _in_district(_review_tasks().filter(owner=user, status=STATUS.DONE), district).order_by("-finished")
-
-
-def open_review_tasks_of(*, batch) -> QuerySet:
-    if not batch.process_id:
-        return Task.objects.none()
-    return Task.objects.filter(
-        process_id=batch.process_id, flow_task=ResultBatchFlow.review, status__in=[STATUS.NEW, STATUS.ASSIGNED]
-    ).select_related("owner")
 
 
 # Search and verification

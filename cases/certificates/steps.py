@@ -1,14 +1,46 @@
-"""What the human step of the result-batch review shows and does (the filing flow's workflow/steps.py
-pattern, kept apart because its tasks hang off a ResultBatch rather than a FilingApplication)."""
+"""The page of the result-batch review step and how the tasks of result batches are shown."""
 
-from dataclasses import dataclass
-from typing import Any
-
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.certificates.access import is_certificate_reader
 from cases.certificates.forms import BatchReviewForm
 from cases.certificates.services import batches as services
+from cases.certificates.views.batches import scope_warning
+from cases.models import SkillLevel
 from workflow.flows.certificates import ResultBatchFlow
+from workflow.models import WorkItem
+from workflow.steps import FlowPages, Step, register, register_flow
+
+
+def _batch_url(batch) -> str:
+    return reverse("certificates:batch_detail", args=[batch.pk])
+
+
+def _panel_context(request, batch) -> dict:
+    today = timezone.localdate()
+    return {
+        "plan": batch.plan,
+        "candidates": batch.candidates.order_by("line")[:20],
+        "scope_warning": scope_warning(batch, today),
+        "level_label": SkillLevel(batch.plan.level).label,
+        "review_overdue": batch.review_due and today > batch.review_due,
+    }
+
+
+register_flow(
+    FlowPages(
+        ResultBatchFlow,
+        kind=WorkItem.Kind.BATCH,
+        subject_name="batch",
+        readable_by=lambda user, batch: is_certificate_reader(user),
+        panel="cases/certificates/_task_panel.html",
+        subject_url=_batch_url,
+        body_url=_batch_url,
+        panel_context=_panel_context,
+    )
+)
 
 
 def _review(form, batch, user):
@@ -20,28 +52,12 @@ def _review(form, batch, user):
     return services.result_batch_reject(batch=batch, actor=user, reasons=form.cleaned_data["reasons"])
 
 
-@dataclass(frozen=True)
-class Step:
-    """Same shape as cases.applications.steps.Step: title, form, template, the service call, the success message."""
-
-    title: Any
-    form_class: type
-    template: str
-    perform: Any
-    done_message: Any
-
-
-BATCH_STEPS = {
-    ResultBatchFlow.review.name: Step(
-        _("Result-batch review"),
+register(
+    Step(
+        ResultBatchFlow.review,
         BatchReviewForm,
         "cases/certificates/steps/review.html",
         _review,
         _("Review recorded."),
-    ),
-}
-
-
-def batch_step_title(task) -> str:
-    step = BATCH_STEPS.get(task.flow_task.name)
-    return step.title if step else task.flow_task.name
+    )
+)

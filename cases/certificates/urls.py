@@ -6,10 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from cases.certificates.views import batches as certificate_views
 from cases.certificates.views import certificates as certificates_views
 from cases.certificates.views import plans as plans_views
-from cases.certificates.views import review as review_views
 from cases.certificates.views import statistics as statistics_views
-from config.areas import AreaApplication
+from config.areas import AreaApplication, Link
 from workflow import roles
+from workflow import views as workflow_views
+from workflow.flows.certificates import REVIEW
 
 
 class CertificatesApp(AreaApplication):
@@ -57,23 +58,23 @@ class CertificatesApp(AreaApplication):
 
 
 class CertificateReviewApp(AreaApplication):
-    """The regulator's side of certificates: result-batch review tasks and the statistics."""
+    """The regulator's side of certificates: result batches to review (in the one to-do list) and the statistics."""
 
     title = _("Certificate registration")
     icon = "verified"
     app_name = "certificate_review"
     allowed_roles = [*roles.REGULATOR_ROLES, roles.AUDITOR, roles.ADMIN]
     menu_links = [
-        (_("My inbox"), "inbox", "inbox"),
-        (_("Queue"), "queue", "group_work"),
-        (_("Archive"), "archive", "archive"),
-        (_("Statistics"), "statistics", "bar_chart"),
+        Link(_("Batches to review"), "tasks:queue", "fact_check", query="kind=batch", permission=REVIEW),
+        Link(_("Reviews in my inbox"), "tasks:inbox", "inbox", query="kind=batch", permission=REVIEW),
+        Link(_("Result batches"), "certificates:batch_list", "list_alt"),
+        Link(_("Statistics"), "statistics", "bar_chart"),
     ]
-    index_path = path("", review_views.review_inbox, name="inbox")
-    queue_path = path("queue/", review_views.review_queue, name="queue")
-    archive_path = path("archive/", review_views.review_archive, name="archive")
-    task_path = path("tasks/<int:task_pk>/", review_views.review_task, name="task")
-    claim_path = path("tasks/<int:task_pk>/claim/", review_views.review_claim, name="claim")
-    release_path = path("tasks/<int:task_pk>/release/", review_views.review_release, name="release")
+    index_path = path("", workflow_views.list_redirect, {"mode": "queue", "kind": "batch"}, name="index")
+    # The review's own lists and task pages of before the one to-do list lead there.
+    inbox_path = path("inbox/", workflow_views.list_redirect, {"mode": "inbox", "kind": "batch"}, name="inbox")
+    queue_path = path("queue/", workflow_views.list_redirect, {"mode": "queue", "kind": "batch"}, name="queue")
+    archive_path = path("archive/", workflow_views.list_redirect, {"mode": "archive", "kind": "batch"}, name="archive")
+    task_path = path("tasks/<int:task_pk>/", workflow_views.task_redirect, name="task")
     statistics_path = path("statistics/", statistics_views.statistics, name="statistics")
     statistics_csv_path = path("statistics.csv", statistics_views.statistics_csv, name="statistics_csv")

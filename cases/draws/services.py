@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
@@ -18,7 +19,11 @@ from cases.models import (
     SiteInspection,
 )
 from workflow import roles
+from workflow.models import WorkItem
+from workflow.notifications import notify_seat_declined, notify_seat_drawn
+from workflow.sla import chiefs
 from workflow.tasks import OPEN, task_reassign
+from workflow.todo import work_item_seat
 
 
 def draw_make(
@@ -72,10 +77,13 @@ def draw_make(
         ),
         drawn_by=actor if reason != Draw.Reason.DECLINED else None,
     )
-    DrawSeat.objects.bulk_create(
+    seats = DrawSeat.objects.bulk_create(
         DrawSeat(draw=draw, user_id=user_id, role=role, position=n)
         for n, (user_id, role) in enumerate(zip(selected, seat_roles, strict=True), start=1)
     )
+    for seat in DrawSeat.objects.filter(pk__in=[seat.pk for seat in seats]).select_related("user", "draw"):
+        item = work_item_seat(seat)
+        notify_seat_drawn(seat=seat, url=item.url)
     audit_record(
         actor=actor,
         action=f"{draws.KIND_PREFIX[kind]}.{'drawn' if reason == Draw.Reason.INITIAL else 'redrawn'}",
@@ -168,6 +176,7 @@ def seat_confirm(*, seat, actor, statement: str) -> DrawSeat:
         raise ValidationError(_("Confirm the declaration of no conflict of interest."))
     seat.status, seat.responded_at, seat.statement = DrawSeat.Status.CONFIRMED, timezone.now(), statement.strip()
     seat.save(update_fields=["status", "responded_at", "statement"])
+    work_item_seat(seat, actor=actor)
     audit_record(
         actor=actor,
         action=f"{draws.KIND_PREFIX[seat.draw.kind]}.seat_confirmed",
@@ -191,6 +200,7 @@ def seat_decline(*, seat, actor, reason: str, conflict: str = "") -> DrawSeat:
     seat.status, seat.responded_at = DrawSeat.Status.DECLINED, timezone.now()
     seat.statement, seat.conflict = reason.strip(), conflict
     seat.save(update_fields=["status", "responded_at", "statement", "conflict"])
+    work_item_seat(seat, actor=actor)
     application = seat.draw.application
     if conflict:
         DeclaredRelation.objects.get_or_create(
@@ -205,8 +215,14 @@ def seat_decline(*, seat, actor, reason: str, conflict: str = "") -> DrawSeat:
         obj=application,
         data={"draw": seat.draw_id, "seat": seat.pk, "role": seat.role, "conflict": conflict},
     )
-    _replace(seat, actor=actor, reason=Draw.Reason.DECLINED, raise_errors=False)
+    replacement = _replace(seat, actor=actor, reason=Draw.Reason.DECLINED, raise_errors=False)
+    newcomer = replacement.seats.select_related("user").get().user if replacement else None
+    notify_seat_declined(seat=seat, replacement=newcomer, recipients=chiefs(), url=_draw_url(seat.draw))
     return seat
+
+
+def _draw_url(draw: Draw) -> str:
+    return reverse("draws:detail", args=[draw.pk])
 
 
 def _check_chief(actor) -> None:
@@ -227,6 +243,7 @@ def seat_release(*, seat, actor, reason: str) -> DrawSeat:
         raise ValidationError(_("Say why the seat is released."))
     seat.status, seat.responded_at, seat.statement = DrawSeat.Status.RELEASED, timezone.now(), reason.strip()
     seat.save(update_fields=["status", "responded_at", "statement"])
+    work_item_seat(seat, actor=actor)
     audit_record(
         actor=actor,
         action=f"{draws.KIND_PREFIX[seat.draw.kind]}.seat_released",
@@ -305,10 +322,17 @@ def _hand_over_task(application, kind: str, old: DrawSeat, new: DrawSeat, actor)
             continue
         if kind == Draw.Kind.TEAM and task.owner_id not in (old.user_id, None):
             continue
-        task = task_reassign(task_id=task.pk, actor=actor, to_user=new.user)
+        task = task_reassign(task_id=task.pk, actor=actor, to_user=new.user, follows_seat=True)
         if kind == Draw.Kind.PANEL:
             task.data = {**(task.data or {}), "expert": new.user_id}
             task.save(update_fields=["data"])
+
+
+def seats_close_unanswered(target) -> int:
+    """The team or panel has finished: seats nobody answered leave the drawn people's to-do lists."""
+    pending = DrawSeat.objects.filter(draw__in=draws.target_draws(target), status=DrawSeat.Status.PENDING)
+    keys = [f"seat:{pk}" for pk in pending.values_list("pk", flat=True)]
+    return WorkItem.objects.filter(key__in=keys, is_open=True).update(is_open=False, finished_at=timezone.now())
 
 
 def active_seat(*, target, user) -> DrawSeat | None:

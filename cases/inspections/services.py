@@ -235,7 +235,7 @@ def inspection_plan(
             data={"date": planned_date, "draw": draw.pk, "checklist": checklist.version},
         )
 
-    return run_task_step(application=application, actor=actor, step=FilingFlow.plan_inspection, work=work)
+    return run_task_step(subject=application, actor=actor, step=FilingFlow.plan_inspection, work=work)
 
 
 def inspection_record(
@@ -284,6 +284,7 @@ def inspection_record(
             data={"inspection": inspection.pk, "computed": computed, "conclusion": conclusion, **changes},
         )
         transition(app, actor, "finish_inspection", public=True, data={"conclusion": conclusion})
+        draws.seats_close_unanswered(inspection)
         documents.inspection_report(application=app, inspection=inspection, actor=actor)
 
-    return run_task_step(application=application, actor=actor, step=FilingFlow.site_inspection, work=work)
+    return run_task_step(subject=application, actor=actor, step=FilingFlow.site_inspection, work=work)

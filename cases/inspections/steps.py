@@ -1,15 +1,16 @@
-"""The task pages of the inspection and assessment steps: form arguments, page context, service calls.
-
-Registered in cases.applications.steps.STEPS next to the other steps of the filing flow."""
+"""The pages of the inspection steps of the filing flow: planning (drawing the team) and the site inspection."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from cases.draws import forms as draw_forms
-from cases.inspections import selectors
+from cases.inspections import forms, selectors
 from cases.inspections import services as inspections
 from cases.models import SiteInspection
+from workflow.flows.filing import FilingFlow
+from workflow.steps import Action, Step, register
 
 SAVE_ACTION = "save"
 
@@ -74,3 +75,36 @@ def inspect(form, application, user):
 
 def save_findings(form, application, user):
     return inspections.inspection_findings_save(inspection=form.inspection, actor=user, entries=form.entries())
+
+
+register(
+    Step(
+        FilingFlow.plan_inspection,
+        forms.InspectionPlanForm,
+        "cases/inspections/steps/plan_inspection.html",
+        plan,
+        _lazy("Inspection planned and team drawn. The case page shows who was drawn and their answers."),
+        submit_label=_lazy("Draw the team"),
+    )
+)
+register(
+    Step(
+        FilingFlow.site_inspection,
+        forms.ChecklistForm,
+        "cases/inspections/steps/site_inspection.html",
+        inspect,
+        _lazy("Inspection report signed."),
+        form_kwargs=inspection_form_kwargs,
+        context=inspection_context,
+        submit_label=_lazy("Sign the report"),
+        actions={
+            SAVE_ACTION: Action(
+                forms.ChecklistForm,
+                save_findings,
+                _lazy("Findings saved."),
+                form_kwargs=inspection_form_kwargs,
+                label=_lazy("Save findings"),
+            )
+        },
+    )
+)

@@ -14,15 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audits.services import audit_record
+from cases.common.locking import locked
 from cases.models import Filing, FilingScope, FilingStatusChange
 
 REFILING_BAN_YEARS = 2
 S = Filing.Status
 E = FilingStatusChange.Event
-
-
-def _locked(filing: Filing) -> Filing:
-    return Filing.objects.select_for_update().select_related("organisation").get(pk=filing.pk)
 
 
 def _since(filing: Filing) -> str:
@@ -96,7 +93,7 @@ def filing_suspend(*, filing: Filing, actor, reason: str, case=None, today: date
     """Suspend the whole body: it may not certify in any occupation until reinstated."""
     _require_permission(actor)
     reason = _require_reason(reason)
-    filing = _locked(filing)
+    filing = locked(filing)
     _require_open(filing)
     if filing.status == S.SUSPENDED:
         raise ValidationError(
@@ -119,7 +116,7 @@ def filing_reinstate(*, filing: Filing, actor, reason: str, today: date | None =
     """Lift the suspension of a whole body."""
     _require_permission(actor)
     reason = _require_reason(reason)
-    filing = _locked(filing)
+    filing = locked(filing)
     _require_open(filing)
     if filing.status != S.SUSPENDED:
         raise ValidationError(_("The body %(number)s is not suspended.") % {"number": filing.number})
@@ -139,7 +136,7 @@ def filing_revoke(*, filing: Filing, actor, reason: str, case=None, today: date 
     """Revoke the filing; the organisation may not file again for two years."""
     _require_permission(actor)
     reason = _require_reason(reason)
-    filing = _locked(filing)
+    filing = locked(filing)
     _require_open(filing)
     today = today or timezone.localdate()
     return _change(
@@ -159,7 +156,7 @@ def filing_withdraw(*, filing: Filing, actor, reason: str, today: date | None = 
     """Record that the body gave up its filing (注销) at its own request."""
     _require_permission(actor)
     reason = _require_reason(reason)
-    filing = _locked(filing)
+    filing = locked(filing)
     _require_open(filing)
     return _change(
         filing,
@@ -177,7 +174,7 @@ def filing_expire(*, filing: Filing, actor=None, today: date | None = None) -> F
     """Record the end of the validity period (run by the periodic sweep)."""
     _require_permission(actor)
     today = today or timezone.localdate()
-    filing = _locked(filing)
+    filing = locked(filing)
     _require_open(filing)
     if filing.valid_until >= today:
         raise ValidationError(
@@ -195,7 +192,7 @@ def filing_scope_suspend(
     """Suspend single occupations of a body; the rest of its scope stays certifiable."""
     _require_permission(actor)
     reason = _require_reason(reason)
-    filing = _locked(filing)
+    filing = locked(filing)
     _require_open(filing)
     today = today or timezone.localdate()
     ids = [scope.pk for scope in scopes]
@@ -243,7 +240,7 @@ def filing_scope_reinstate(*, scope: FilingScope, actor, reason: str, today: dat
     """Lift the suspension of one occupation."""
     _require_permission(actor)
     reason = _require_reason(reason)
-    filing = _locked(scope.filing)
+    filing = locked(scope.filing)
     _require_open(filing)
     row = FilingScope.objects.select_for_update().select_related("occupation").get(pk=scope.pk, filing=filing)
     if not row.suspended:

@@ -5,13 +5,10 @@ only its own (and never the complaint behind a case). Another organisation's id 
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
 from django.shortcuts import get_object_or_404
-from viewflow.workflow.models import Task
 
 from cases.models import CaseState, RectificationOrder, SupervisionCampaign, SupervisionCase
 from workflow import roles
-from workflow.tasks import user_may_take
 
 READ_CASES = "cases.view_supervisioncase"
 
@@ -64,16 +61,3 @@ def access_own_order(user, case_pk, order_pk) -> RectificationOrder:
 def access_campaign(user, pk) -> SupervisionCampaign:
     require_perm(user, "cases.view_supervisioncampaign")
     return get_object_or_404(SupervisionCampaign, pk=pk)
-
-
-def access_task(user, task_pk) -> tuple[Task, SupervisionCase]:
-    """A supervision task the user holds or may claim; anything else is 404."""
-    task = get_object_or_404(
-        Task.objects.select_related("process__supervision_case__filing__organisation__district", "owner"), pk=task_pk
-    )
-    case = getattr(task.process, "supervision_case", None)
-    if case is None:
-        raise Http404
-    if task.owner_id == user.pk or user_may_take(user, task) or user.has_perm(READ_CASES):
-        return task, case
-    raise Http404

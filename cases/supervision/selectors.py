@@ -3,8 +3,6 @@
 from datetime import date
 
 from django.db.models import Exists, OuterRef, QuerySet
-from viewflow.workflow.models import Task
-from viewflow.workflow.status import STATUS
 
 from cases.models import (
     AnnualReport,
@@ -45,42 +43,6 @@ def campaign_cases(campaign: SupervisionCampaign) -> QuerySet[SupervisionCase]:
 
 
 # Supervision task lists, one query each (viewflow's own queue query is O(permissions)).
-
-
-def _tasks() -> QuerySet:
-    return Task.objects.filter(process__supervision_case__isnull=False).select_related(
-        "owner", "process__supervision_case__filing__organisation__district"
-    )
-
-
-def supervision_inbox_for(*, user, step: str = "") -> QuerySet:
-    qs = _tasks().filter(owner=user, status=STATUS.ASSIGNED)
-    return _by_step(qs, step).order_by("created")
-
-
-def supervision_queue_for(*, user, step: str = "") -> QuerySet:
-    qs = _tasks().filter(status=STATUS.NEW, owner_permission__in=user.get_all_permissions())
-    return _by_step(qs, step).order_by("created")
-
-
-def supervision_archive_for(*, user, step: str = "") -> QuerySet:
-    qs = _tasks().filter(owner=user, status=STATUS.DONE)
-    return _by_step(qs, step).order_by("-finished")
-
-
-def _by_step(qs: QuerySet, step: str) -> QuerySet:
-    if not step:
-        return qs
-    from workflow.flows.supervision import STEP_NAMES
-
-    node = next((node for node in STEP_NAMES if node.name == step), None)
-    return qs.filter(flow_task=node) if node else qs.none()
-
-
-def open_supervision_tasks(*, case: SupervisionCase) -> QuerySet:
-    return Task.objects.filter(process_id=case.process_id, status__in=[STATUS.NEW, STATUS.ASSIGNED]).select_related(
-        "owner"
-    )
 
 
 def annual_report_overview(*, year: int, anomalies_only: bool = False) -> dict:

@@ -5,29 +5,32 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.supervision.views import body as body_views
 from cases.supervision.views import cases as supervision_views
-from config.areas import AreaApplication
+from config.areas import AreaApplication, Link
 from workflow import roles
+from workflow import views as workflow_views
+from workflow.flows.supervision import SUPERVISE
 
 
 class SupervisionApp(AreaApplication):
-    """Supervision of filed bodies: the supervision task inbox/queue/archive and the cases."""
+    """Supervision of filed bodies: the cases; their tasks are in the one to-do list."""
 
     title = _("Supervision")
     icon = "policy"
     app_name = "supervision"
     allowed_roles = [roles.SUPERVISOR, roles.INSPECTOR, roles.CHIEF, roles.APPROVER, roles.AUDITOR]
     menu_links = [
-        (_("My inbox"), "inbox", "inbox"),
-        (_("Queue"), "queue", "group_work"),
-        (_("Archive"), "archive", "archive"),
-        (_("Supervision cases"), "cases", "policy"),
+        Link(_("Supervision cases"), "cases", "policy"),
+        Link(_("Supervision tasks"), "tasks:inbox", "inbox", query="kind=supervision"),
+        Link(_("Supervision queue"), "tasks:queue", "group_work", query="kind=supervision", permission=SUPERVISE),
     ]
-    index_path = path("", supervision_views.task_list, {"mode": "inbox"}, name="inbox")
-    queue_path = path("queue/", supervision_views.task_list, {"mode": "queue"}, name="queue")
-    archive_path = path("archive/", supervision_views.task_list, {"mode": "archive"}, name="archive")
-    task_path = path("tasks/<int:task_pk>/", supervision_views.task_detail, name="task")
-    claim_path = path("tasks/<int:task_pk>/claim/", supervision_views.task_claim_view, name="claim")
-    release_path = path("tasks/<int:task_pk>/release/", supervision_views.task_release_view, name="release")
+    index_path = path("", supervision_views.case_list, name="index")
+    # The supervision lists and task pages of before the one to-do list lead there.
+    inbox_path = path("inbox/", workflow_views.list_redirect, {"mode": "inbox", "kind": "supervision"}, name="inbox")
+    queue_path = path("queue/", workflow_views.list_redirect, {"mode": "queue", "kind": "supervision"}, name="queue")
+    archive_path = path(
+        "archive/", workflow_views.list_redirect, {"mode": "archive", "kind": "supervision"}, name="archive"
+    )
+    task_path = path("tasks/<int:task_pk>/", workflow_views.task_redirect, name="task")
     cases_path = path("cases/", supervision_views.case_list, name="cases")
     case_path = path("cases/<int:pk>/", supervision_views.case_detail, name="case")
     lapse_path = path("cases/<int:pk>/lapse/", supervision_views.case_lapse, name="lapse")

@@ -1,7 +1,6 @@
 from django import template
 
 from audits.masking import mask_id_number
-from cases.applications.steps import step_title as _step_title
 from cases.models import EvaluationMethod, SkillLevel, TargetPopulation
 
 register = template.Library()
@@ -34,4 +33,4 @@ def masked_id(value: str) -> str:
 
 @register.filter
 def step_title(task) -> str:
-    return _step_title(task)
+    return str(task.flow_task.task_title)

@@ -45,7 +45,7 @@ def _race(workers):
 def test_two_clerks_accepting_the_same_claimed_task_only_one_wins(applicant, organisation, occupation, clerk):
     draft = complete_draft(applicant=applicant, organisation=organisation, occupation=occupation, rng=random.Random(3))
     apply.application_submit(application=draft, actor=applicant)
-    task = queue_for(user=clerk).get()
+    task = queue_for(user=clerk).get().task
     task_claim(task_id=task.pk, actor=clerk)
 
     def accept():
@@ -66,7 +66,7 @@ def test_two_clerks_claiming_the_same_queued_task_only_one_wins(applicant, organ
     other = UserFactory(username="t-clerk-2", roles=[roles.CLERK])
     draft = complete_draft(applicant=applicant, organisation=organisation, occupation=occupation, rng=random.Random(4))
     apply.application_submit(application=draft, actor=applicant)
-    task = queue_for(user=clerk).get()
+    task = queue_for(user=clerk).get().task
 
     assert _race(
         [lambda: task_claim(task_id=task.pk, actor=clerk), lambda: task_claim(task_id=task.pk, actor=other)]

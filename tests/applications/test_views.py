@@ -82,7 +82,7 @@ def test_submit_from_the_page_then_second_submit_is_harmless(client, applicant, 
 def test_clerk_completes_review_from_the_task_page(client, applicant, draft, clerk):
     apply.application_submit(application=draft, actor=applicant)
     client.force_login(clerk)
-    task = queue_for(user=clerk).get()
+    task = queue_for(user=clerk).get().task
     assert client.get(reverse("tasks:detail", args=[task.pk])).status_code == 200
     client.post(reverse("tasks:claim", args=[task.pk]))
     response = client.post(reverse("tasks:detail", args=[task.pk]), {"outcome": "accept"})
@@ -94,18 +94,25 @@ def test_clerk_completes_review_from_the_task_page(client, applicant, draft, cle
 def test_a_second_completion_of_the_same_task_gets_a_message_not_an_error(client, applicant, draft, clerk):
     apply.application_submit(application=draft, actor=applicant)
     client.force_login(clerk)
-    task = queue_for(user=clerk).get()
+    task = queue_for(user=clerk).get().task
     client.post(reverse("tasks:claim", args=[task.pk]))
     client.post(reverse("tasks:detail", args=[task.pk]), {"outcome": "accept"})
     response = client.post(reverse("tasks:detail", args=[task.pk]), {"outcome": "accept"})
     assert response.status_code == 200
 
 
-def test_task_of_another_role_is_404(client, applicant, draft, approver):
+def test_task_of_another_role_is_404_and_read_only_for_case_readers(client, applicant, draft, approver, expert):
     apply.application_submit(application=draft, actor=applicant)
-    client.force_login(approver)
-    task = queue_for(user=UserFactory(username="c2", roles=[roles.CLERK])).get()
+    task = queue_for(user=UserFactory(username="c2", roles=[roles.CLERK])).get().task
+    client.force_login(expert)
     assert client.get(reverse("tasks:detail", args=[task.pk])).status_code == 404
+    client.force_login(approver)  # reads every case, so its tasks too, but acts on none of another role
+    page = client.get(reverse("tasks:detail", args=[task.pk]))
+    assert page.status_code == 200 and 'data-testid="step-form"' not in page.content.decode()
+    assert 'data-testid="claim"' not in page.content.decode()
+    client.post(reverse("tasks:detail", args=[task.pk]), {"outcome": "accept"})
+    task.refresh_from_db()
+    assert task.status == "NEW"
 
 
 def _fill(n, organisation, applicant, occupation):

@@ -7,7 +7,6 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from audits.models import AuditEvent
-from cases.certificates.selectors import review_inbox_for, review_queue_for
 from cases.certificates.services import batches as services
 from cases.models import BatchState, Filing
 from tests.certificates.conftest import good_rows, imported_batch, make_plan, results_csv, run_import
@@ -15,6 +14,7 @@ from tests.factories import UserFactory
 from workflow import roles
 from workflow.calendar import due_date
 from workflow.flows.certificates import ResultBatchFlow
+from workflow.selectors import inbox_for, queue_for
 from workflow.tasks import TaskUnavailable, task_claim
 
 pytestmark = pytest.mark.django_db
@@ -39,9 +39,9 @@ def test_submitting_puts_a_review_task_in_the_regulators_queue(batch, applicant,
     assert batch.review_due == due_date(timezone.localdate(), "batch_review")
     assert not batch.submitted_late
     assert _open(batch) == ["review"]
-    assert [t.process.result_batch for t in review_queue_for(user=reviewer)] == [batch]
-    assert [t.process.result_batch for t in review_queue_for(user=clerk)] == [batch]
-    assert list(review_queue_for(user=approver)) == []
+    assert [item.task.process.artifact for item in queue_for(user=reviewer, kind="batch")] == [batch]
+    assert [item.task.process.artifact for item in queue_for(user=clerk, kind="batch")] == [batch]
+    assert list(queue_for(user=approver, kind="batch")) == []
 
 
 def test_approval_registers_and_issues_certificates(batch, applicant, reviewer):
@@ -119,10 +119,10 @@ def test_a_regulator_belonging_to_the_body_may_not_review_it(batch, applicant, o
 
 def test_a_claimed_task_is_in_the_holders_inbox_only(batch, applicant, reviewer, clerk):
     services.result_batch_submit(batch=batch, actor=applicant)
-    task = review_queue_for(user=reviewer).get()
+    task = queue_for(user=reviewer, kind="batch").get().task
     task_claim(task_id=task.pk, actor=reviewer)
-    assert list(review_inbox_for(user=reviewer)) == [task]
-    assert list(review_queue_for(user=clerk)) == []
+    assert [item.task for item in inbox_for(user=reviewer, kind="batch")] == [task]
+    assert list(queue_for(user=clerk, kind="batch")) == []
     with pytest.raises(TaskUnavailable):
         services.result_batch_approve(batch=batch, actor=clerk)
     assert task.flow_task == ResultBatchFlow.review

@@ -100,15 +100,20 @@ def test_the_body_imports_sees_progress_and_problems_then_submits(client, filing
     assert batch.state == BatchState.SUBMITTED
 
 
-def test_the_review_task_page_for_the_queue_role_and_404_for_others(client, batch, applicant, reviewer, approver):
+def test_the_review_task_page_for_the_queue_role_and_404_for_others(
+    client, batch, applicant, reviewer, approver, other_body
+):
     batch = services.result_batch_submit(batch=batch, actor=applicant)
     task = batch.process.task_set.get(flow_task_type="HUMAN", status="NEW")
-    url = reverse("certificate_review:task", args=[task.pk])
-    client.force_login(approver)
+    url = reverse("tasks:detail", args=[task.pk])
+    assert client.get(reverse("certificate_review:task", args=[task.pk])).status_code == 302  # the old address
+    client.force_login(other_body[1])
     assert client.get(url).status_code == 404
+    client.force_login(approver)  # reads every batch: the page, without the form
+    assert 'data-testid="step-form"' not in client.get(url).content.decode()
     client.force_login(reviewer)
     assert client.get(url).status_code == 200
-    assert client.post(reverse("certificate_review:claim", args=[task.pk])).status_code == 302
+    assert client.post(reverse("tasks:claim", args=[task.pk])).status_code == 302
     response = client.post(url, {"outcome": "return", "corrections": "第2行姓名有误"})
     assert response.status_code == 302
     batch.refresh_from_db()
@@ -164,11 +169,11 @@ def test_the_review_queue_keeps_its_query_count(client, filing, applicant, revie
     client.force_login(reviewer)
     submit(0)
     with django_assert_max_num_queries(14) as small:
-        client.get(reverse("certificate_review:queue"))
+        client.get(reverse("tasks:queue"), {"kind": "batch"})
     for n in range(1, 6):
         submit(n * 100)
     with django_assert_max_num_queries(len(small.captured_queries)):
-        response = client.get(reverse("certificate_review:queue"))
+        response = client.get(reverse("tasks:queue"), {"kind": "batch"})
     assert len(response.context["page"]) == 6
 
 

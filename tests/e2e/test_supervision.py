@@ -26,7 +26,7 @@ def _switch(page, live_server, username):
 
 
 def _open_task(page, live_server, organisation, queue=False):
-    page.goto(f"{live_server.url}/app/supervision/{'queue/' if queue else ''}")
+    page.goto(f"{live_server.url}/app/tasks/{'queue/' if queue else ''}?kind=supervision")
     _go(page, f"table.tasks tbody tr:has-text('{organisation}') a")
     if queue:
         _go(page, "[data-testid=claim]")
@@ -34,7 +34,7 @@ def _open_task(page, live_server, organisation, queue=False):
 
 def _complete(page):
     _go(page, "[data-testid=complete]")
-    assert "/app/supervision/" in page.url and "tasks/" not in page.url, page.inner_text("main")
+    assert page.url.endswith("/app/tasks/"), page.inner_text("main")  # back in the inbox: the step is done
 
 
 def _inspect(page, live_server, case, finding):

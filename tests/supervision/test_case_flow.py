@@ -12,10 +12,10 @@ from audits.models import AuditEvent
 from cases.models import CaseState as C
 from cases.models import Filing, GeneratedDocument, RectificationOrder, SupervisionCase
 from cases.registry import services as registry
-from cases.supervision.selectors import supervision_inbox_for, supervision_queue_for
 from cases.supervision.services import cases as supervision
 from tests.supervision import steps
 from workflow.calendar import add_working_days
+from workflow.selectors import inbox_for, queue_for
 from workflow.tasks import TaskUnavailable
 
 pytestmark = pytest.mark.django_db
@@ -37,8 +37,8 @@ def _docs(case, kind):
 def test_opening_a_case_starts_the_flow_with_a_plan_task_in_the_supervisor_queue(case, supervisor, clerk):
     assert case.state == C.OPENED and case.number
     assert _open_steps(case) == ["plan"]
-    assert [t.process.supervision_case for t in supervision_queue_for(user=supervisor)] == [case]
-    assert not supervision_queue_for(user=clerk).exists()
+    assert [item.task.process.artifact for item in queue_for(user=supervisor, kind="supervision")] == [case]
+    assert not queue_for(user=clerk, kind="supervision").exists()
 
 
 def test_only_a_supervisor_opens_cases(filing, clerk):
@@ -87,8 +87,8 @@ def test_plan_assigns_the_inspection_to_the_leader(case, supervisor, inspectors)
     case = steps.to_inspecting(case, supervisor, inspectors)
     assert case.state == C.INSPECTING and case.leader == inspectors[0]
     assert set(case.inspectors.all()) == set(inspectors[:2])
-    assert [t.process.supervision_case for t in supervision_inbox_for(user=inspectors[0])] == [case]
-    assert not supervision_inbox_for(user=inspectors[1]).exists()
+    assert [item.task.process.artifact for item in inbox_for(user=inspectors[0], kind="supervision")] == [case]
+    assert not inbox_for(user=inspectors[1], kind="supervision").exists()
 
 
 def test_plan_twice_is_refused(case, supervisor, inspectors):

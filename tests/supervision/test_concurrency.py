@@ -8,11 +8,11 @@ from django.db import connection, connections
 
 from cases.models import Filing, FilingStatusChange, RectificationEvidence, SupervisionCampaign, SupervisionCase
 from cases.registry import services as registry
-from cases.supervision.selectors import supervision_queue_for
 from cases.supervision.services import campaigns
 from cases.supervision.services import cases as supervision
 from tests.registry.helpers import make_filing
 from tests.supervision import steps
+from workflow.selectors import queue_for
 from workflow.tasks import TaskUnavailable, task_claim
 
 pytestmark = [
@@ -73,7 +73,7 @@ def test_suspension_racing_revocation_leaves_a_consistent_history(filing, superv
 def test_the_same_sanction_task_completed_three_times_at_once(filing, supervisor, inspectors):
     case = supervision.case_open(filing=filing, trigger="other", summary="x", actor=supervisor)
     steps.to_sanctioning(case, supervisor, inspectors)
-    task = supervision_queue_for(user=supervisor).get()
+    task = queue_for(user=supervisor, kind="supervision").get().task
     task_claim(task_id=task.pk, actor=supervisor)
 
     def sanction():

@@ -48,13 +48,13 @@ def _regulator_urls(world, filing):
     case, drawn, campaign = world["case"], world["drawn"], world["campaign"]
     task = drawn.process.task_set.filter(flow_task_type="HUMAN").first()
     return [
-        reverse("supervision:inbox"),
-        reverse("supervision:queue"),
-        reverse("supervision:archive"),
+        reverse("tasks:inbox") + "?kind=supervision",
+        reverse("tasks:queue") + "?kind=supervision",
+        reverse("tasks:archive") + "?kind=supervision",
         reverse("supervision:cases") + "?state=closed&trigger=campaign&district=110101",
         reverse("supervision:case", args=[case.pk]),
         reverse("supervision:case", args=[drawn.pk]),
-        reverse("supervision:task", args=[task.pk]),
+        reverse("tasks:detail", args=[task.pk]),
         reverse("registry:index") + "?status=active",
         reverse("registry:filing", args=[filing.pk]),
         reverse("registry:filing", args=[drawn.filing_id]),

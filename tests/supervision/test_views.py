@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(
     "name, args",
     [
-        ("supervision:inbox", []),
+        ("supervision:index", []),
         ("supervision:cases", []),
         ("registry:index", []),
         ("registry:campaigns", []),
@@ -39,13 +39,13 @@ def test_pages_need_a_login_and_the_right_role(client, supervisor, applicant, ex
 
 def test_the_supervisor_works_a_case_from_the_queue_through_the_pages(client, case, supervisor, inspectors, applicant):
     client.force_login(supervisor)
-    queue = client.get(reverse("supervision:queue"))
+    queue = client.get(reverse("tasks:queue"), {"kind": "supervision"})
     assert case.number in queue.content.decode()
     task = case.process.task_set.get(status="NEW", flow_task_type="HUMAN")
-    assert client.get(reverse("supervision:task", args=[task.pk])).status_code == 200
-    client.post(reverse("supervision:claim", args=[task.pk]))
+    assert client.get(reverse("tasks:detail", args=[task.pk])).status_code == 200
+    client.post(reverse("tasks:claim", args=[task.pk]))
     response = client.post(
-        reverse("supervision:task", args=[task.pk]),
+        reverse("tasks:detail", args=[task.pk]),
         {
             "action": "plan",
             "inspection_date": timezone.localdate().isoformat(),
@@ -60,7 +60,7 @@ def test_the_supervisor_works_a_case_from_the_queue_through_the_pages(client, ca
     client.force_login(inspectors[0])
     task = case.process.task_set.get(status="ASSIGNED", flow_task_type="HUMAN")
     response = client.post(
-        reverse("supervision:task", args=[task.pk]), {"conclusion": "problems", "findings": "考评员不足\n档案缺失"}
+        reverse("tasks:detail", args=[task.pk]), {"conclusion": "problems", "findings": "考评员不足\n档案缺失"}
     )
     assert response.status_code == 302
     case.refresh_from_db()
@@ -68,11 +68,11 @@ def test_the_supervisor_works_a_case_from_the_queue_through_the_pages(client, ca
 
     client.force_login(supervisor)
     task = case.process.task_set.get(status="NEW", flow_task_type="HUMAN")
-    client.post(reverse("supervision:claim", args=[task.pk]))
-    page = client.get(reverse("supervision:task", args=[task.pk])).content.decode()
+    client.post(reverse("tasks:claim", args=[task.pk]))
+    page = client.get(reverse("tasks:detail", args=[task.pk])).content.decode()
     assert "考评员不足" in page  # the items are prefilled from the findings
     response = client.post(
-        reverse("supervision:task", args=[task.pk]),
+        reverse("tasks:detail", args=[task.pk]),
         {"decision": "rectify", "items": "补充考评员\n完善档案", "working_days": "10"},
     )
     assert response.status_code == 302
@@ -101,10 +101,10 @@ def test_the_supervisor_works_a_case_from_the_queue_through_the_pages(client, ca
 
     client.force_login(supervisor)
     task = case.process.task_set.get(status="NEW", flow_task_type="HUMAN")
-    client.post(reverse("supervision:claim", args=[task.pk]))
-    page = client.get(reverse("supervision:task", args=[task.pk])).content.decode()
+    client.post(reverse("tasks:claim", args=[task.pk]))
+    page = client.get(reverse("tasks:detail", args=[task.pk])).content.decode()
     assert "已补充" in page
-    response = client.post(reverse("supervision:task", args=[task.pk]), {"decision": "accept", "note": "核查属实"})
+    response = client.post(reverse("tasks:detail", args=[task.pk]), {"decision": "accept", "note": "核查属实"})
     assert response.status_code == 302
     case.refresh_from_db()
     assert (case.state, case.outcome) == ("closed", "rectified")
@@ -120,12 +120,12 @@ def supervision_documents(case):
 def test_a_bad_step_form_keeps_what_was_typed(client, case, supervisor):
     client.force_login(supervisor)
     task = case.process.task_set.get(status="NEW", flow_task_type="HUMAN")
-    client.post(reverse("supervision:claim", args=[task.pk]))
-    response = client.post(reverse("supervision:task", args=[task.pk]), {"action": "dismiss", "reason": ""})
+    client.post(reverse("tasks:claim", args=[task.pk]))
+    response = client.post(reverse("tasks:detail", args=[task.pk]), {"action": "dismiss", "reason": ""})
     assert response.status_code == 200
     assert response.context["form"].errors
     response = client.post(
-        reverse("supervision:task", args=[task.pk]),
+        reverse("tasks:detail", args=[task.pk]),
         {"action": "plan", "inspection_date": "2000-01-01", "leader": ""},
     )
     assert "2000-01-01" in response.content.decode()

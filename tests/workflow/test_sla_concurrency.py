@@ -8,9 +8,9 @@ from django.db import connection, connections
 from viewflow.workflow.models import Task
 
 from cases.applications import services as apply
-from workflow.deadlines import sla_sweep
 from workflow.flows.filing import FilingFlow
 from workflow.models import Notification, NotificationKind, TaskDeadline
+from workflow.sla import sla_sweep
 from workflow.tasks import task_claim
 
 pytestmark = [

@@ -14,9 +14,9 @@ from cases.applications import services as apply
 from tests.factories import UserFactory
 from tests.workflow.conftest import at
 from workflow import jobs, roles
-from workflow.deadlines import sla_sweep
 from workflow.flows.filing import FilingFlow
 from workflow.models import Notification, NotificationKind, TaskDeadline
+from workflow.sla import sla_sweep
 from workflow.tasks import task_claim
 
 pytestmark = pytest.mark.django_db

@@ -1,26 +1,30 @@
 """The filing approval process as a viewflow Flow: who does what next.
 
-The work of each step is a service in cases.services; a step's service changes the
-application and then completes the step's task, so a page, a command and a test all
-drive the same transition. Every task gets its due date from its step's limit when it is
-created (`deadline_on_create`, workflow.deadlines); the inspection is one stage, planned and
-done within one limit.
+Each human step is declared here once with who may take it and its limit in working days
+(workflow.nodes.human / waiting); its page (form and service) is declared by the capability that
+does the work (cases/<capability>/steps.py). A step's service changes the application and then
+completes the step's task, so a page, a command and a test all drive the same transition. The
+inspection is one stage, planned and done within one limit.
 """
 
 from django.contrib.auth import get_user_model
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
-from viewflow.workflow import flow, lock
+from viewflow.workflow import flow
 
 from cases.models import ApplicationState as S
-from workflow.deadlines import deadline_on_create, register_task_page
+from workflow.locks import process_then_task
 from workflow.models import StepCode
-from workflow.nodes import Handle, SplitPerItem, TaskRedirectView
+from workflow.nodes import SplitPerItem, human, waiting
+from workflow.steps import current_subject
+
+REVIEW = "cases.review_filingapplication"
+PLAN = "cases.plan_inspection"
+DECIDE = "cases.decide_filingapplication"
 
 
 def _application(activation):
-    return activation.process.filing_application
+    return current_subject(activation.process)
 
 
 def _inspection_leader(activation):
@@ -43,17 +47,11 @@ def _panel_experts(activation):
 class FilingFlow(flow.Flow):
     process_title = _("Filing approval")
     process_description = _("From application to a filed certification body")
-    lock_impl = lock.select_for_update_lock
+    lock_impl = process_then_task
 
     start = flow.StartHandle(this.start_process).Next(this.review)
 
-    review = (
-        flow.View(TaskRedirectView.as_view())
-        .Annotation(title=_("Completeness review"))
-        .Permission("cases.review_filingapplication")
-        .onCreate(deadline_on_create(StepCode.REVIEW))
-        .Next(this.after_review)
-    )
+    review = human(_("Completeness review"), permission=REVIEW, limit=StepCode.REVIEW).Next(this.after_review)
     after_review = (
         flow.Switch()
         .Case(this.plan_inspection, lambda a: _application(a).state == S.ACCEPTED)
@@ -61,75 +59,33 @@ class FilingFlow(flow.Flow):
         .Default(this.end)
     )
     # The applicant's turn: the regulator's clock stops until the resubmission (PAUSE_STEPS).
-    supplement = (
-        Handle()
-        .Annotation(title=_("Supplement by the applicant"))
-        .onCreate(deadline_on_create(StepCode.SUPPLEMENT, responsible=_applicant))
-        .Next(this.review)
+    supplement = waiting(_("Supplement by the applicant"), limit=StepCode.SUPPLEMENT, responsible=_applicant).Next(
+        this.review
     )
 
-    plan_inspection = (
-        flow.View(TaskRedirectView.as_view())
-        .Annotation(title=_("Plan site inspection"))
-        .Permission("cases.plan_inspection")
-        .onCreate(deadline_on_create(StepCode.INSPECTION))
-        .Next(this.site_inspection)
+    plan_inspection = human(_("Plan site inspection"), permission=PLAN, limit=StepCode.INSPECTION).Next(
+        this.site_inspection
     )
-    site_inspection = (
-        flow.View(TaskRedirectView.as_view())
-        .Annotation(title=_("Site inspection"))
-        .Assign(_inspection_leader)
-        .onCreate(deadline_on_create(StepCode.INSPECTION))  # continues the planning's clock
-        .Next(this.draw_panel)
+    # Continues the planning's clock: one stage, one due date.
+    site_inspection = human(_("Site inspection"), assign=_inspection_leader, limit=StepCode.INSPECTION).Next(
+        this.draw_panel
     )
-    draw_panel = (
-        flow.View(TaskRedirectView.as_view())
-        .Annotation(title=_("Draw expert panel"))
-        .Permission("cases.plan_inspection")
-        .onCreate(deadline_on_create(StepCode.ASSESSMENT))
-        .Next(this.assessment)
-    )
+    draw_panel = human(_("Draw expert panel"), permission=PLAN, limit=StepCode.ASSESSMENT).Next(this.assessment)
     assessment = SplitPerItem().Next(this.score, data_source=_panel_experts)
-    score = (
-        flow.View(TaskRedirectView.as_view())
-        .Annotation(title=_("Expert scoring"))
-        .Assign(_expert_of_task)
-        .onCreate(deadline_on_create(StepCode.ASSESSMENT))
-        .Next(this.scores_in)
-    )
+    score = human(_("Expert scoring"), assign=_expert_of_task, limit=StepCode.ASSESSMENT).Next(this.scores_in)
     scores_in = flow.Join().Next(this.decide)
 
-    decide = (
-        flow.View(TaskRedirectView.as_view())
-        .Annotation(title=_("Decision"))
-        .Permission("cases.decide_filingapplication")
-        .onCreate(deadline_on_create(StepCode.DECISION))
-        .Next(this.after_decision)
-    )
+    decide = human(_("Decision"), permission=DECIDE, limit=StepCode.DECISION).Next(this.after_decision)
     after_decision = (
         flow.Switch()
         .Case(this.notice, lambda a: _application(a).state == S.ON_NOTICE)
         .Case(this.plan_inspection, lambda a: _application(a).state == S.INSPECTING)
         .Default(this.end)
     )
-    notice = (
-        flow.View(TaskRedirectView.as_view())
-        .Annotation(title=_("Public notice and registration"))
-        .Permission("cases.decide_filingapplication")
-        .onCreate(deadline_on_create(StepCode.NOTICE))  # registration is due when the notice ends
-        .Next(this.end)
-    )
+    # Registration is due when the notice ends.
+    notice = human(_("Public notice and registration"), permission=DECIDE, limit=StepCode.NOTICE).Next(this.end)
     end = flow.End()
 
-    def start_process(self, activation, application):
-        activation.process.artifact = application
+    def start_process(self, activation, subject):
+        activation.process.artifact = subject
         return activation.process
-
-
-def _task_page(task) -> str:
-    if task.flow_task_type != "HUMAN":  # the applicant's supplement: their case page
-        return reverse("applications:detail", args=[task.process.filing_application.pk])
-    return reverse("tasks:detail", args=[task.pk])
-
-
-register_task_page(FilingFlow, _task_page)

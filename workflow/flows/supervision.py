@@ -6,60 +6,50 @@ step is a service in cases.supervision.services.cases, so a page, the periodic s
 the same transition.
 """
 
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
-from django.views import View
 from viewflow import this
-from viewflow.workflow import flow, lock
+from viewflow.workflow import flow
 
 from cases.models import CaseState as C
+from workflow.locks import process_then_task
+from workflow.models import StepCode
+from workflow.nodes import human, waiting
+from workflow.steps import current_subject
 
 SUPERVISE = "cases.supervise_filings"
 SANCTION = "cases.sanction_filings"
+RECTIFICATION = "rectification"  # not a step limit: the order sets its own deadline
 
 
 def _case(activation):
-    return activation.process.supervision_case
+    return current_subject(activation.process)
 
 
 def _leader(activation):
     return _case(activation).leader
 
 
-class SupervisionTaskRedirectView(LoginRequiredMixin, View):
-    """viewflow's own task URL, if ever mounted, leads to our supervision task page."""
-
-    def get(self, request, *args, **kwargs):
-        return redirect("supervision:task", task_pk=kwargs["task_pk"])
+def _order_deadline(activation):
+    return _case(activation).orders.order_by("-round").values_list("deadline", flat=True).first()
 
 
 class SupervisionFlow(flow.Flow):
     process_title = _("Supervision of a filed body")
     process_description = _("Inspection, rectification and sanctions after filing")
-    lock_impl = lock.select_for_update_lock
+    lock_impl = process_then_task
 
     start = flow.StartHandle(this.start_process).Next(this.plan)
 
-    plan = (
-        flow.View(SupervisionTaskRedirectView.as_view())
-        .Annotation(title=_("Plan the supervision inspection"))
-        .Permission(SUPERVISE)
-        .Next(this.after_plan)
+    plan = human(_("Plan the supervision inspection"), permission=SUPERVISE, limit=StepCode.SUPERVISION_PLAN).Next(
+        this.after_plan
     )
     after_plan = flow.Switch().Case(this.inspect, lambda a: _case(a).state == C.INSPECTING).Default(this.end)
 
-    inspect = (
-        flow.View(SupervisionTaskRedirectView.as_view())
-        .Annotation(title=_("Supervision inspection"))
-        .Assign(_leader)
-        .Next(this.decide)
+    inspect = human(_("Supervision inspection"), assign=_leader, limit=StepCode.SUPERVISION_INSPECTION).Next(
+        this.decide
     )
-    decide = (
-        flow.View(SupervisionTaskRedirectView.as_view())
-        .Annotation(title=_("Decide on the findings"))
-        .Permission(SUPERVISE)
-        .Next(this.after_decision)
+    decide = human(_("Decide on the findings"), permission=SUPERVISE, limit=StepCode.SUPERVISION_DECISION).Next(
+        this.after_decision
     )
     after_decision = (
         flow.Switch()
@@ -67,31 +57,14 @@ class SupervisionFlow(flow.Flow):
         .Case(this.sanction, lambda a: _case(a).state == C.SANCTIONING)
         .Default(this.end)
     )
-    # Done outside any inbox: by the body's response from its own pages, or by the sweep at the deadline.
-    respond = flow.Handle().Annotation(title=_("Rectification by the body")).Next(this.verify)
-    verify = (
-        flow.View(SupervisionTaskRedirectView.as_view())
-        .Annotation(title=_("Verify the rectification"))
-        .Permission(SUPERVISE)
-        .Next(this.after_decision)
+    # Done by the body's answer from its own pages, or by the sweep once the order's deadline has passed.
+    respond = waiting(_("Rectification by the body"), limit=RECTIFICATION, due_on=_order_deadline).Next(this.verify)
+    verify = human(_("Verify the rectification"), permission=SUPERVISE, limit=StepCode.SUPERVISION_VERIFY).Next(
+        this.after_decision
     )
-    sanction = (
-        flow.View(SupervisionTaskRedirectView.as_view())
-        .Annotation(title=_("Sanction decision"))
-        .Permission(SANCTION)
-        .Next(this.end)
-    )
+    sanction = human(_("Sanction decision"), permission=SANCTION, limit=StepCode.SUPERVISION_SANCTION).Next(this.end)
     end = flow.End()
 
-    def start_process(self, activation, case):
-        activation.process.artifact = case
+    def start_process(self, activation, subject):
+        activation.process.artifact = subject
         return activation.process
-
-
-STEP_NAMES = [
-    SupervisionFlow.plan,
-    SupervisionFlow.inspect,
-    SupervisionFlow.decide,
-    SupervisionFlow.verify,
-    SupervisionFlow.sanction,
-]

@@ -255,9 +255,9 @@ def _finish(job, recorder: _Recorder) -> None:
         )
         return
     with transaction.atomic():
-        from cases.certificates.services.batches import _locked_batch
+        from cases.common.locking import locked
 
-        batch = _locked_batch(job.batch)
+        batch = locked(job.batch)
         if not batch.is_editable_by_body:
             raise RuntimeError(f"batch {batch.pk} changed state during its import")
         delete_in_chunks(Candidate.objects.filter(batch=batch))

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,8 +22,10 @@ from cases.common.identity import (  # noqa: F401 (re-exported: certificate code
     normalise_id_number,
     resident_id_problem,
 )
+from cases.common.locking import locked
 from cases.common.numbering import next_number
 from cases.common.services import transition
+from cases.common.steps import run_task_step
 from cases.models import (
     AssessmentPlan,
     BatchState,
@@ -34,9 +37,10 @@ from cases.models import (
     SkillLevel,
 )
 from workflow import background, roles
+from workflow import notifications as notify
 from workflow.calendar import due_date
-from workflow.flows.certificates import batch_flow_resume_after_fix, batch_flow_start, open_review_task_for
-from workflow.tasks import task_complete
+from workflow.flows.certificates import ResultBatchFlow
+from workflow.services import flow_start, waiting_step_answer
 
 # A job that has not reported progress for this long is taken to be dead (worker or server restarted).
 STALLED_AFTER = timedelta(minutes=10)
@@ -78,14 +82,6 @@ def certifiable_scope_row(*, filing: Filing, occupation, level: int, today: date
             % {**params, "level": SkillLevel(level).label, "levels": filed}
         )
     return row
-
-
-def _locked_batch(batch) -> ResultBatch:
-    return (
-        ResultBatch.objects.select_for_update()
-        .select_related("organisation", "plan__occupation", "plan__filing")
-        .get(pk=batch.pk)
-    )
 
 
 # Result batches: the body's side
@@ -150,7 +146,7 @@ def result_import_start(*, batch: ResultBatch, actor, uploaded) -> ResultImport:
         digest.update(chunk)
     uploaded.seek(0)
     with transaction.atomic():
-        batch = _locked_batch(batch)
+        batch = locked(batch)
         ensure_body_member(actor, batch.organisation)
         if not batch.is_editable_by_body:
             raise ValidationError(_("Results can only be imported while the batch is a draft or returned."))
@@ -178,8 +174,10 @@ def result_import_start(*, batch: ResultBatch, actor, uploaded) -> ResultImport:
 def result_batch_submit(*, batch: ResultBatch, actor, today: date | None = None) -> ResultBatch:
     """Submit (or resubmit after a return) an imported batch for review."""
     today = today or timezone.localdate()
-    with transaction.atomic():
-        batch = _locked_batch(batch)
+    process_id = ResultBatch.objects.filter(pk=batch.pk).values_list("process_id", flat=True).get()
+    # A resubmission completes the waiting correction: the process row first (the one lock order).
+    with ResultBatchFlow.lock(process_id) if process_id else transaction.atomic():
+        batch = locked(batch)
         ensure_body_member(actor, batch.organisation)
         if not batch.is_editable_by_body:
             raise ValidationError(_("Only a draft or returned batch can be submitted."))
@@ -209,30 +207,26 @@ def result_batch_submit(*, batch: ResultBatch, actor, today: date | None = None)
             data={"resubmission": resubmission, "candidates": batch.candidate_count, "late": batch.submitted_late},
         )
         if resubmission:
-            batch_flow_resume_after_fix(batch=batch)
+            waiting_step_answer(subject=batch, node=ResultBatchFlow.fix, actor=actor)
         else:
-            batch_flow_start(batch=batch)
+            flow_start(ResultBatchFlow, subject=batch)
     return batch
 
 
 # The regulator's review (a task of ResultBatchFlow)
 
 
+def _batch_url(batch) -> str:
+    return reverse("certificates:batch_detail", args=[batch.pk])
+
+
 def _run_review(*, batch: ResultBatch, actor, work) -> ResultBatch:
-    batch = ResultBatch.objects.select_related("organisation").get(pk=batch.pk)  # never stale
-    if batch.organisation.has_member(actor):
-        raise PermissionDenied(_("You belong to the reporting body and may not review its batch."))
-    task = open_review_task_for(batch=batch, actor=actor)
-    result = {}
-
-    def locked_work():
-        result["batch"] = _locked_batch(batch)
-        if result["batch"].state != BatchState.SUBMITTED:
+    def checked_work(locked_batch):
+        if locked_batch.state != BatchState.SUBMITTED:
             raise ValidationError(_("This batch is not waiting for review."))
-        work(result["batch"])
+        work(locked_batch)
 
-    task_complete(task_id=task.pk, actor=actor, work=locked_work)
-    return result["batch"]
+    return run_task_step(subject=batch, actor=actor, step=ResultBatchFlow.review, work=checked_work)
 
 
 def result_batch_approve(*, batch: ResultBatch, actor, today: date | None = None) -> ResultBatch:
@@ -244,6 +238,7 @@ def result_batch_approve(*, batch: ResultBatch, actor, today: date | None = None
         locked.decided_by, locked.decided_at = actor, timezone.now()
         transition(locked, actor, "register", fields=["decided_by", "decided_at"], data=issued)
         _note_assessment_held(locked.plan)
+        notify.notify_batch_decided(batch=locked, outcome=notify.REGISTERED, url=_batch_url(locked))
 
     return _run_review(batch=batch, actor=actor, work=work)
 
@@ -266,6 +261,7 @@ def result_batch_return(*, batch: ResultBatch, actor, reasons: list[str], today:
             fields=["return_reasons", "returned_at", "fix_due"],
             data={"reasons": items, "fix_due": locked.fix_due},
         )
+        notify.notify_batch_decided(batch=locked, outcome=notify.RETURNED, url=_batch_url(locked))
 
     return _run_review(batch=batch, actor=actor, work=work)
 
@@ -285,6 +281,7 @@ def result_batch_reject(*, batch: ResultBatch, actor, reasons: str) -> ResultBat
             fields=["rejection_reasons", "decided_by", "decided_at"],
             data={"reasons": reasons.strip()},
         )
+        notify.notify_batch_decided(batch=locked, outcome=notify.REJECTED, url=_batch_url(locked))
 
     return _run_review(batch=batch, actor=actor, work=work)
 

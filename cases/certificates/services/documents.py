@@ -15,13 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audits.services import audit_record
-from cases.certificates.services.batches import STALLED_AFTER, _locked_batch
+from cases.certificates.services.batches import STALLED_AFTER
 from cases.common.identity import (  # noqa: F401 (re-exported: certificate code refers to them here)
     id_number_hash,
     mask_id_number,
     normalise_id_number,
     resident_id_problem,
 )
+from cases.common.locking import locked
 from cases.documents.pdf import qr_png_data_uri, render_html, render_pdf
 from cases.documents.qr import QrPayload, mask_holder_name, qr_text
 from cases.documents.rendering import DOCUMENT_TITLES, document_issue, document_render
@@ -180,7 +181,7 @@ def certificate_export_start(*, batch: ResultBatch, actor) -> CertificateExport:
     """Start generating the batch's certificates as a ZIP of PDFs (or return the one under way)."""
 
     with transaction.atomic():
-        batch = _locked_batch(batch)
+        batch = locked(batch)
         if batch.state != BatchState.REGISTERED:
             raise ValidationError(_("Certificates can be downloaded once the batch is registered."))
         now = timezone.now()

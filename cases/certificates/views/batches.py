@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from audits.selectors import timeline_for
-from cases.certificates import access, selectors
+from cases.certificates import access
 from cases.certificates.forms import ResultImportForm
 from cases.certificates.imports.columns import COLUMN_LABELS, problem_text
 from cases.certificates.imports.template import template_csv, template_xlsx
@@ -31,6 +31,7 @@ from cases.models import (
     SkillLevel,
 )
 from workflow import roles
+from workflow.selectors import open_tasks_of
 
 PROBLEMS_SHOWN = 200
 
@@ -104,7 +105,7 @@ def _timeline(batch, *, for_body: bool):
     return events
 
 
-def _scope_warning(batch, today):
+def scope_warning(batch, today):
     plan = batch.plan
     try:
         services.certifiable_scope_row(filing=plan.filing, occupation=plan.occupation, level=plan.level, today=today)
@@ -142,15 +143,13 @@ def batch_detail(request, pk, import_form=None):
         "certificates": _paged(request, batch.certificates.order_by("number"), 50) if registered else None,
         "export": export,
         "export_running": export is not None and not export.is_finished,
-        "review_tasks": [] if is_member else selectors.open_review_tasks_of(batch=batch),
+        "review_tasks": [] if is_member or not batch.process_id else open_tasks_of(process_id=batch.process_id),
         "timeline": _timeline(batch, for_body=is_member or not access.is_certificate_reader(user)),
         "today": today,
         "overdue_results": batch.state == BatchState.DRAFT and today > batch.plan.results_due,
         "overdue_review": batch.state == BatchState.SUBMITTED and batch.review_due and today > batch.review_due,
         "overdue_fix": batch.state == BatchState.RETURNED and batch.fix_due and today > batch.fix_due,
-        "scope_warning": _scope_warning(batch, today)
-        if batch.state in (BatchState.DRAFT, BatchState.SUBMITTED)
-        else "",
+        "scope_warning": scope_warning(batch, today) if batch.state in (BatchState.DRAFT, BatchState.SUBMITTED) else "",
         "level_label": SkillLevel(batch.plan.level).label,
     }
     return render(request, "cases/certificates/batch_detail.html", context)

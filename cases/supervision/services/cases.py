@@ -13,12 +13,12 @@ from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from viewflow.workflow.models import Task
-from viewflow.workflow.status import STATUS
 
 from audits.services import audit_record
+from cases.common.locking import locked
 from cases.common.numbering import next_number
 from cases.common.services import transition
+from cases.common.steps import run_task_step
 from cases.common.uploads import check_upload
 from cases.documents.rendering import document_create
 from cases.models import (
@@ -40,9 +40,8 @@ from cases.registry import services as registry
 from workflow import roles
 from workflow.calendar import add_working_days
 from workflow.flows.supervision import SupervisionFlow
-from workflow.notifications import notify_rectification_ordered
-from workflow.services import open_task_for
-from workflow.tasks import task_complete
+from workflow.notifications import notify_rectification_ordered, notify_supervision_opened, notify_team_assigned
+from workflow.services import flow_start, waiting_step_answer
 
 Trigger = SupervisionCase.Trigger
 
@@ -76,10 +75,6 @@ def _require_supervisor(actor) -> None:
     """Opening cases and running campaigns is the supervisor's (actor None: the periodic sweep)."""
     if actor is not None and not actor.has_perm(SUPERVISE_PERMISSION):
         raise PermissionDenied(_("Only a supervisor may do this."))
-
-
-def _locked_case(case: SupervisionCase) -> SupervisionCase:
-    return SupervisionCase.objects.select_for_update().select_related("filing__organisation").get(pk=case.pk)
 
 
 # Opening cases
@@ -131,8 +126,10 @@ def case_open(
         to_state=case.state,
         data={"filing": filing.number, "trigger": trigger, "campaign": campaign.number if campaign else ""},
     )
-    case.process = SupervisionFlow.start.run(case=case)
-    case.save(update_fields=["process"])
+    flow_start(SupervisionFlow, subject=case)
+    notify_supervision_opened(case=case, url=_body_case_url(case))
+    if team:
+        notify_team_assigned(case=case, members=team[1:], url=reverse("supervision:case", args=[case.pk]))
     return case
 
 
@@ -180,23 +177,8 @@ def complaint_record(
 # The steps of a case (tasks of SupervisionFlow)
 
 
-def _ensure_impartial(case: SupervisionCase, actor) -> None:
-    if case.filing.organisation.has_member(actor):
-        raise PermissionDenied(_("You belong to the supervised organisation and may not act on this case."))
-
-
 def _run_step(*, case: SupervisionCase, actor, step, work) -> SupervisionCase:
-    case = SupervisionCase.objects.select_related("filing__organisation").get(pk=case.pk)  # never stale
-    _ensure_impartial(case, actor)
-    task = open_task_for(application=case, step=step, actor=actor)
-    result = {}
-
-    def locked_work():
-        result["case"] = _locked_case(case)
-        work(result["case"])
-
-    task_complete(task_id=task.pk, actor=actor, work=locked_work)
-    return result["case"]
+    return run_task_step(subject=case, actor=actor, step=step, work=work, organisation=lambda c: c.filing.organisation)
 
 
 CLOSING = ["outcome", "closing_note", "closed_at", "closed_by"]
@@ -231,6 +213,8 @@ def case_plan_inspection(
         if not drawn:
             locked.leader = team[0]
             locked.inspectors.set(team)
+        members = [user for user in locked.inspectors.all() if user.pk != locked.leader_id]
+        notify_team_assigned(case=locked, members=members, url=reverse("supervision:case", args=[locked.pk]))
         changed = ["inspection_date"] if drawn else ["inspection_date", "leader"]
         transition(locked, actor, "plan_inspection", fields=changed, data={"date": inspection_date})
 
@@ -350,11 +334,6 @@ def case_decide(
     return _run_step(case=case, actor=actor, step=SupervisionFlow.decide, work=work)
 
 
-def _run_respond_handle(case: SupervisionCase) -> None:
-    task = Task.objects.get(process_id=case.process_id, flow_task=SupervisionFlow.respond, status=STATUS.NEW)
-    SupervisionFlow.respond.run(task)
-
-
 def rectification_respond(
     *,
     order: RectificationOrder,
@@ -376,7 +355,7 @@ def rectification_respond(
         raise ValidationError(_("Attach at most %(count)d files.") % {"count": MAX_EVIDENCE_FILES})
     checked = [(upload, *check_upload(upload)) for upload in files]
     with SupervisionFlow.lock(case.process_id), transaction.atomic():
-        case = _locked_case(case)
+        case = locked(case)
         order = RectificationOrder.objects.select_for_update().get(pk=order.pk, case=case)
         if order.status != Order.PENDING:
             raise ValidationError(
@@ -416,7 +395,7 @@ def rectification_respond(
         transition(
             case, actor, "respond", public=True, data={"round": order.round, "evidence": [c[2] for c in checked]}
         )
-        _run_respond_handle(case)
+        waiting_step_answer(subject=case, node=SupervisionFlow.respond, actor=actor)
     return order
 
 
@@ -424,7 +403,7 @@ def rectification_lapse(*, order: RectificationOrder, actor=None, today: date | 
     """The deadline passed without an answer: the case goes to the supervisor's verification."""
     today = today or timezone.localdate()
     with SupervisionFlow.lock(order.case.process_id), transaction.atomic():
-        case = _locked_case(order.case)
+        case = locked(order.case)
         order = RectificationOrder.objects.select_for_update().get(pk=order.pk)
         if order.status != Order.PENDING:
             raise ValidationError(_("This rectification order is no longer open."))
@@ -433,7 +412,7 @@ def rectification_lapse(*, order: RectificationOrder, actor=None, today: date | 
         order.status = Order.LAPSED
         order.save(update_fields=["status"])
         transition(case, actor, "lapse", public=True, data={"round": order.round, "deadline": order.deadline})
-        _run_respond_handle(case)
+        waiting_step_answer(subject=case, node=SupervisionFlow.respond, actor=actor)
     return order
 
 

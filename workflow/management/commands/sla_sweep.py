@@ -3,7 +3,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from workflow.deadlines import sla_sweep
+from workflow.sla import sla_sweep
 
 
 class Command(BaseCommand):
