@@ -1,8 +1,8 @@
-"""The task spine: what every flow shares."""
+"""Search indexes of the registry."""
 
 from django.db import migrations
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0011_documents")]
+    dependencies = [("cases", "0013_selection")]
     operations = []
