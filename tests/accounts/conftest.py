@@ -59,7 +59,3 @@ def enrolled(user):
     type(device).objects.filter(pk=device.pk).update(last_t=-1)
     device.refresh_from_db()
     return device, codes
-
-
-# The browser tests of this folder use the e2e fixtures (Chromium, the live server).
-from tests.e2e.conftest import browser, page  # noqa: E402, F401

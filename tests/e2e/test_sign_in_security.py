@@ -12,8 +12,6 @@ from playwright.sync_api import expect
 from cases.common.demo import seed_demo
 from tests.e2e.conftest import login
 
-pytestmark = pytest.mark.e2e
-
 
 @pytest.fixture
 def demo_users(page):  # after `page`: the serialized rollback has restored the groups

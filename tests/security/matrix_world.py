@@ -1,0 +1,198 @@
+"""The world the access matrix requests URLs in: one organisation's complete case (filed, inspected, assessed,
+certified, supervised) and, as the users who ask, another organisation's applicant, regulators, and an
+inspector and an expert who were never drawn for it."""
+
+import random
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.contrib.auth.models import User
+from django.test import TestCase
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from cases.applications import services as apply
+from cases.applications.simulation import Outcome, Staff, complete_draft, panel_experts, run_to_end
+from cases.certificates.services import batches as batch_services
+from cases.common.demo import seed_demo
+from cases.models import (
+    AnnualReport,
+    Certificate,
+    Complaint,
+    Draw,
+    DrawSeat,
+    GeneratedDocument,
+    InspectionPhoto,
+    Occupation,
+    Organisation,
+    SupervisionCampaign,
+)
+from cases.supervision.services import cases as supervision
+from tests.certificates.conftest import good_rows, imported_batch, make_plan
+from tests.factories import UserFactory
+from workflow import roles
+
+ROLES = [
+    "anonymous",
+    "applicant",
+    "clerk",
+    "chief",
+    "inspector",
+    "expert",
+    "approver",
+    "supervisor",
+    "auditor",
+    "admin",
+]
+
+
+def url_patterns():
+    """(route, name) of every URL the resolver knows; name is "namespace:name" or the route when unnamed."""
+
+    def walk(patterns, prefix="", namespace=None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = namespace
+                if pattern.namespace:
+                    inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+            elif isinstance(pattern, URLPattern):
+                route = prefix + str(pattern.pattern)
+                name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+                yield route, name or route
+
+    return list(walk(get_resolver().url_patterns))
+
+
+@dataclass
+class World:
+    users: dict[str, User | None]
+    ids: dict[str, object] = field(default_factory=dict)
+
+
+def build_world() -> World:
+    seed_demo()
+    rng = random.Random(13)
+    applicant = User.objects.get(username="demo-applicant")
+    organisation = Organisation.objects.get(members=applicant)
+    occupation = Occupation.objects.get(code="6-18-02-04", trade="")
+    application = complete_draft(applicant=applicant, organisation=organisation, occupation=occupation, rng=rng)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        run_to_end(
+            application=application,
+            applicant=applicant,
+            staff=Staff.from_groups(),
+            experts=panel_experts,
+            fate="filed",
+            outcome=Outcome(),
+        )
+    application.refresh_from_db()
+    filing = application.filing
+    open_case = complete_draft(applicant=applicant, organisation=organisation, occupation=occupation, rng=rng)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        apply.application_submit(application=open_case, actor=applicant)
+    supervisor = User.objects.get(username="demo-supervisor")
+    case = supervision.case_open(filing=filing, trigger="other", summary="矩阵测试", actor=supervisor)
+    complaint = supervision.complaint_record(
+        filing=filing,
+        actor=supervisor,
+        source=Complaint.Source.values[0],
+        content="矩阵测试投诉",
+        received_on=timezone.localdate(),
+    )
+    plan = make_plan(filing, applicant, level=max(occupation.levels))
+    batch = imported_batch(plan, applicant, good_rows(2, level=max(occupation.levels)))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        batch_services.result_batch_submit(batch=batch, actor=applicant)
+        batch_services.result_batch_approve(batch=batch, actor=supervisor)
+    from viewflow.workflow.models import Task
+
+    task = Task.objects.order_by("-pk").first()  # the open application's completeness review
+    users = {
+        "anonymous": None,
+        "applicant": User.objects.get(username="demo-applicant-social"),  # another organisation
+        "inspector": UserFactory(username="t-matrix-inspector", roles=[roles.INSPECTOR]),  # never drawn
+        "expert": UserFactory(username="t-matrix-expert", roles=[roles.EXPERT]),  # never drawn
+    }
+    for role in ("clerk", "chief", "approver", "supervisor", "auditor", "admin"):
+        users[role] = User.objects.get(username=f"demo-{role}")
+    seat = DrawSeat.objects.filter(draw__application=application).first()
+    ids = {
+        "application": application.pk,
+        "open_application": open_case.pk,
+        "filing": filing.pk,
+        "filing_number": filing.number,
+        "case": case.pk,
+        "complaint": complaint.pk,
+        "campaign": getattr(SupervisionCampaign.objects.first(), "pk", 1),
+        "report": getattr(AnnualReport.objects.first(), "pk", 1),
+        "plan": plan.pk,
+        "batch": batch.pk,
+        "certificate": Certificate.objects.filter(batch=batch).first().pk,
+        "certificate_token": Certificate.objects.filter(batch=batch).first().verify_token,
+        "task": task.pk if task else 1,
+        "draw": Draw.objects.filter(application=application).first().pk,
+        "seat": seat.pk,
+        "document": GeneratedDocument.objects.order_by("pk").first().pk,
+        "attachment": application.attachments.first().pk,
+        "photo": getattr(InspectionPhoto.objects.first(), "pk", 1),
+        "year": timezone.localdate().year - 1,
+        "today": timezone.localdate(),
+        "week_ago": timezone.localdate() - timedelta(days=7),
+    }
+    return World(users=users, ids=ids)
+
+
+# Which object a URL's parameters name: by the parameter, then by words in the URL's name.
+_BY_NAME_WORD = [
+    ("batch", "batch"),
+    ("import", "batch"),
+    ("export", "batch"),
+    ("plan", "plan"),
+    ("certificate", "certificate"),
+    ("campaign", "campaign"),
+    ("complaint", "complaint"),
+    ("report", "report"),
+    ("case", "case"),
+    ("filing", "filing"),
+    ("draw", "draw"),
+    ("seat", "seat"),
+]
+_BY_NAMESPACE = {
+    "applications": "application",
+    "registry": "filing",
+    "supervision": "case",
+    "filed_body": "filing",
+    "certificates": "batch",
+    "certificate_review": "batch",
+    "draws": "draw",
+    "assignments": "seat",
+}
+_BY_PARAMETER = {
+    "task_pk": "task",
+    "seat_pk": "seat",
+    "doc_pk": "document",
+    "draw_pk": "draw",
+    "photo_pk": "photo",
+    "attachment_pk": "attachment",
+    "year": "year",
+    "number": "filing_number",
+    "token": "certificate_token",
+}
+_LITERAL = {"fmt": "csv", "action": "withdraw", "kind": "filing_certificate", "variant": "pdf"}
+
+
+def fill(route_name: str, parameters: list[str], world: World) -> dict:
+    namespace, _sep, name = route_name.rpartition(":")
+    values = {}
+    for parameter in parameters:
+        if parameter in _LITERAL:
+            values[parameter] = _LITERAL[parameter]
+            continue
+        key = _BY_PARAMETER.get(parameter)
+        if key is None and parameter == "pk":
+            key = next((obj for word, obj in _BY_NAME_WORD if word in name), None) or _BY_NAMESPACE.get(
+                namespace.split(":")[-1], "application"
+            )
+        values[parameter] = world.ids.get(key, 1) if key else 1
+    return values
