@@ -131,3 +131,16 @@ def test_the_batch_zip_holds_each_certificate_signed(registered_batch, applicant
             assert (verdict.status, verdict.number) == ("valid", number)
         manifest = bundle.read("manifest.csv").decode("utf-8-sig")
     assert all(number in manifest for number in numbers)
+
+
+def test_an_offline_verifier_needs_only_the_published_public_key(certificate_pdf, tmp_path, settings, capsys):
+    image = tmp_path / "photo.png"
+    rasterise(certificate_pdf, tmp_path, dpi=150).save(image)
+    call_command("verify_qr", "--show-public-key")
+    public_key = tmp_path / "bureau-qr.pem"
+    public_key.write_text(capsys.readouterr().out)
+    settings.DOCUMENT_QR_KEY = ""  # the verifier holds no private key and no register
+
+    call_command("verify_qr", str(image), "--public-key", str(public_key))
+
+    assert capsys.readouterr().out.startswith("VALID")

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from PIL import UnidentifiedImageError
 
-from cases.documents.qr import decode_qr_image, key_id, load_public_key, verify_qr_text
+from cases.documents.qr import decode_qr_image, key_id, load_public_key, public_key_pem, verify_qr_text
 from cases.models import SkillLevel
 
 MESSAGES = {
@@ -20,12 +20,20 @@ class Command(BaseCommand):
     help = "Decode the QR code(s) in an image with zxing-cpp and verify the signed certificate payload, offline."
 
     def add_arguments(self, parser):
-        parser.add_argument("image", help="PNG or JPEG image of the certificate or of its QR code.")
+        parser.add_argument("image", nargs="?", help="PNG or JPEG image of the certificate or of its QR code.")
         parser.add_argument(
             "--public-key", help="Verify with this Ed25519 public key (PEM) instead of the configured keys."
         )
+        parser.add_argument(
+            "--show-public-key", action="store_true", help="Print the configured QR public key (PEM) for verifiers."
+        )
 
-    def handle(self, *args, image, public_key, **options):
+    def handle(self, *args, image, public_key, show_public_key, **options):
+        if show_public_key:
+            self.stdout.write(public_key_pem(), ending="")
+            return
+        if not image:
+            raise CommandError("Name an image file (or use --show-public-key).")
         keys = None
         if public_key:
             try:
