@@ -34,7 +34,11 @@ sysdeps-run:
 sysdeps-test:
 	$(call apt_ensure,$(TEST_PKGS))
 
-run: sysdeps-run $(VENV)/.installed
+# The development settings, for `make run` and every manage.py command run by hand afterwards.
+.env:
+	printf '# Development settings written by make run (not for production).\nDEBUG=1\n' > $@
+
+run: sysdeps-run $(VENV)/.installed .env
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py document_signing_demo  # DEMO CA and signing key, created once (var/signing-demo/)
 	DEBUG=1 $(PY) manage.py seed_demo

@@ -24,8 +24,6 @@ class Link:
     when: Callable[[Any], bool] | None = None  # any other condition on the user
 
     def visible_to(self, user) -> bool:
-        if user.is_superuser:
-            return True
         if self.roles and not any(roles.has_role(user, role) for role in self.roles):
             return False
         if self.when is not None and not self.when(user):
@@ -34,7 +32,8 @@ class Link:
 
 
 class AreaApplication(Application):
-    """An application whose menu is a list of our own links, shown to the listed roles."""
+    """An application whose menu is a list of our own links, shown to the listed roles (roles, not superuser
+    status: an administrator sees the areas the admin role is listed for)."""
 
     menu_template_name = "base/app_menu.html"
     allowed_roles: list[str] | None = None  # None: every signed-in user
@@ -45,7 +44,7 @@ class AreaApplication(Application):
         # the login page instead of answering 403.
         if not user.is_authenticated:
             return True
-        if self.allowed_roles is None or user.is_superuser:
+        if self.allowed_roles is None:
             return True
         return any(roles.has_role(user, role) for role in self.allowed_roles)
 

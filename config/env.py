@@ -9,6 +9,23 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
 
+def load_env_file(path) -> None:
+    """Read KEY=VALUE lines of a local env file (`make run` writes .env for development) into the environment.
+
+    The real environment wins; blank lines and # comments are skipped; a missing file is fine.
+    """
+    try:
+        lines = open(path, encoding="utf-8").read().splitlines()
+    except FileNotFoundError:
+        return
+    for line in lines:
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _sep, value = line.partition("=")
+        os.environ.setdefault(key.strip(), value.strip().strip("'\""))
+
+
 def env_str(name: str, default: str | None = None) -> str | None:
     return os.environ.get(name, default)
 

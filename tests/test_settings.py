@@ -76,3 +76,31 @@ def test_time_and_language_defaults(settings):
     assert settings.LANGUAGE_CODE == "zh-hans"
     assert "en" in dict(settings.LANGUAGES)
     assert "guardian.backends.ObjectPermissionBackend" in settings.AUTHENTICATION_BACKENDS
+
+
+def test_the_env_file_fills_in_what_the_environment_does_not_say(tmp_path, monkeypatch):
+    from config.env import load_env_file
+
+    path = tmp_path / ".env"
+    path.write_text("# development\nDEBUG=1\nFILING_TEST_ONLY='from file'\n\nNO_EQUALS_SIGN\n", encoding="utf-8")
+    monkeypatch.setenv("DEBUG", "0")
+    monkeypatch.delenv("FILING_TEST_ONLY", raising=False)
+    load_env_file(path)
+    assert os.environ["DEBUG"] == "0"  # the real environment wins
+    assert os.environ["FILING_TEST_ONLY"] == "from file"
+    load_env_file(tmp_path / "missing")  # no file: nothing happens
+
+
+def test_manage_py_commands_work_after_make_run_wrote_its_env_file(tmp_path):
+    """`make run` writes .env with DEBUG=1; a command run by hand afterwards finds it (no SECRET_KEY error)."""
+    env_file = os.path.join(ROOT, ".env")
+    existed = os.path.exists(env_file)
+    if not existed:
+        with open(env_file, "w", encoding="utf-8") as handle:
+            handle.write("DEBUG=1\n")
+    try:
+        result = _run_manage("check")
+    finally:
+        if not existed:
+            os.remove(env_file)
+    assert result.returncode == 0, result.stderr

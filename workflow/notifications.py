@@ -223,7 +223,7 @@ def notify_seat_drawn(*, seat, url: str) -> list:
             "subject": application.number,
             "organisation": application.organisation.name,
             "role": _english(seat.get_role_display()),
-            "panel": seat.draw.kind == "panel",
+            "panel": seat.draw.kind == "expert_panel",
         },
         url=url,
     )

@@ -133,8 +133,8 @@ def works_queues(user) -> bool:
 
 # The to-do rows of drawn seats (workflow.todo.work_item_seat) name their step by the kind of draw.
 SEAT_STEPS = {
-    "seat_team": _("Confirm a seat on an inspection team"),
-    "seat_panel": _("Confirm a seat on an expert panel"),
+    "seat_inspection_team": _("Confirm a seat on an inspection team"),
+    "seat_expert_panel": _("Confirm a seat on an expert panel"),
 }
 
 

@@ -7,7 +7,7 @@ from cases.registry import views as registry_views
 from cases.supervision.views import annual_reports
 from cases.supervision.views import campaigns as campaigns_views
 from cases.supervision.views import complaints as complaints_views
-from config.areas import AreaApplication
+from config.areas import AreaApplication, Link
 from workflow import roles
 
 
@@ -19,10 +19,10 @@ class RegistryApp(AreaApplication):
     app_name = "registry"
     allowed_roles = [*roles.REGULATOR_ROLES, roles.AUDITOR]
     menu_links = [
-        (_("Filed bodies"), "index", "account_balance"),
-        (_("Random campaigns"), "campaigns", "casino"),
-        (_("Complaints"), "complaints", "report"),
-        (_("Annual reports"), "reports", "summarize"),
+        Link(_("Filed bodies"), "index", "account_balance"),
+        Link(_("Random campaigns"), "campaigns", "casino", permission="cases.view_supervisioncampaign"),
+        Link(_("Complaints"), "complaints", "report", permission="cases.view_complaint"),
+        Link(_("Annual reports"), "reports", "summarize", permission="cases.view_annualreport"),
     ]
     index_path = path("", registry_views.registry_list, name="index")
     filing_path = path("filings/<int:pk>/", registry_views.registry_detail, name="filing")

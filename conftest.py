@@ -1,4 +1,0 @@
-import os
-
-# Tests run with the development settings; production checks are exercised explicitly.
-os.environ.setdefault("DEBUG", "1")
