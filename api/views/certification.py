@@ -5,6 +5,7 @@ import json
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import FileResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
@@ -22,9 +23,11 @@ from audits.services import audit_record
 from cases.certificates import access
 from cases.certificates.forms import AssessmentPlanForm
 from cases.certificates.imports.columns import problem_text
+from cases.certificates.selectors import STALLED_MESSAGE, job_is_stalled
 from cases.certificates.services import batches as batch_services
 from cases.certificates.services import documents
 from cases.certificates.services import plans as plan_services
+from cases.models import ResultImport
 
 PROBLEMS_SHOWN = 1000
 MAX_ROW_KEYS = 40
@@ -268,9 +271,8 @@ class ImportReport(ApiView):
     )
     def get(self, request, pk, import_pk):
         job = access.access_import(request.user, pk, import_pk)
-        if not job.is_finished:
-            batch_services.running_import(job.batch)  # marks a dead job as stopped
-            job.refresh_from_db()
+        if job_is_stalled(job):  # reported as it will be recorded when the body imports again
+            job.status, job.message, job.finished_at = ResultImport.Status.ERROR, str(STALLED_MESSAGE), timezone.now()
         job.problems_shown = [
             {
                 "line": problem.line,

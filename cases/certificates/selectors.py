@@ -6,8 +6,11 @@ Every list is one query plus constant extras, whatever the number of rows.
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _lazy
 
 from cases.common.identity import id_number_hash, normalise_id_number, resident_id_problem
 from cases.models import (
@@ -16,11 +19,31 @@ from cases.models import (
     District,
     Occupation,
     Organisation,
+    ResultImport,
     SkillLevel,
 )
 from cases.models.certificates import HIGH_SKILLED_LEVELS
 
 # Review tasks
+
+
+# Background jobs of a batch
+
+# A job that has not reported progress for this long is taken to be dead (worker or server restarted).
+STALLED_AFTER = timedelta(minutes=10)
+STALLED_MESSAGE = _lazy("The import stopped without finishing (the server was restarted?). Import the file again.")
+
+
+def job_is_stalled(job, now=None) -> bool:
+    """An unfinished import or export that has reported nothing for STALLED_AFTER."""
+    last = job.heartbeat_at or getattr(job, "started_at", None) or job.created_at
+    return not job.is_finished and (now or timezone.now()) - last > STALLED_AFTER
+
+
+def running_import(batch) -> ResultImport | None:
+    """The batch's import under way, if any (one that stopped reporting progress does not count)."""
+    unfinished = batch.imports.filter(status__in=[ResultImport.Status.QUEUED, ResultImport.Status.RUNNING])
+    return next((job for job in unfinished if not job_is_stalled(job)), None)
 
 
 # Search and verification

@@ -5,7 +5,7 @@ The body's side (plans, imports, submission) is done by members of the filed org
 runs as the `review` task of workflow.flows.certificates.ResultBatchFlow and each decision completes that task."""
 
 import hashlib
-from datetime import date, timedelta
+from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audits.services import audit_record
+from cases.certificates.selectors import STALLED_MESSAGE, job_is_stalled, running_import
 from cases.certificates.services.registration import _issue_certificates
 from cases.common.identity import (  # noqa: F401 (re-exported: certificate code refers to them here)
     id_number_hash,
@@ -43,7 +44,6 @@ from workflow.flows.certificates import ResultBatchFlow
 from workflow.services import flow_start, waiting_step_answer
 
 # A job that has not reported progress for this long is taken to be dead (worker or server restarted).
-STALLED_AFTER = timedelta(minutes=10)
 
 
 # Shared checks
@@ -110,25 +110,14 @@ def result_batch_create(*, plan: AssessmentPlan, actor, today: date | None = Non
     return batch
 
 
-def _stalled(job, now) -> bool:
-    last = job.heartbeat_at or job.started_at or job.created_at
-    return not job.is_finished and now - last > STALLED_AFTER
-
-
-def _close_stalled_imports(batch) -> None:
+def imports_close_stalled(batch) -> None:
+    """Mark the batch's imports that stopped reporting progress (the worker or server restarted) as failed."""
     now = timezone.now()
     for job in batch.imports.filter(status__in=[ResultImport.Status.QUEUED, ResultImport.Status.RUNNING]):
-        if _stalled(job, now):
+        if job_is_stalled(job, now):
             ResultImport.objects.filter(pk=job.pk).update(
-                status=ResultImport.Status.ERROR,
-                message=_("The import stopped without finishing (the server was restarted?). Import the file again."),
-                finished_at=now,
+                status=ResultImport.Status.ERROR, message=STALLED_MESSAGE, finished_at=now
             )
-
-
-def running_import(batch) -> ResultImport | None:
-    _close_stalled_imports(batch)
-    return batch.imports.filter(status__in=[ResultImport.Status.QUEUED, ResultImport.Status.RUNNING]).first()
 
 
 def result_import_start(*, batch: ResultBatch, actor, uploaded) -> ResultImport:
@@ -150,6 +139,7 @@ def result_import_start(*, batch: ResultBatch, actor, uploaded) -> ResultImport:
         ensure_body_member(actor, batch.organisation)
         if not batch.is_editable_by_body:
             raise ValidationError(_("Results can only be imported while the batch is a draft or returned."))
+        imports_close_stalled(batch)
         if running_import(batch) is not None:
             raise ValidationError(_("An import of this batch is already running; wait for it to finish."))
         job = ResultImport(
@@ -182,6 +172,7 @@ def result_batch_submit(*, batch: ResultBatch, actor, today: date | None = None)
         if not batch.is_editable_by_body:
             raise ValidationError(_("Only a draft or returned batch can be submitted."))
         last = batch.imports.first()
+        imports_close_stalled(batch)
         if running_import(batch) is not None:
             raise ValidationError(_("The import is still running; wait for it to finish."))
         if last is None or batch.candidate_count == 0:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audits.services import audit_record
-from cases.certificates.services.batches import STALLED_AFTER
+from cases.certificates.selectors import job_is_stalled
 from cases.common.identity import (  # noqa: F401 (re-exported: certificate code refers to them here)
     id_number_hash,
     mask_id_number,
@@ -172,11 +172,6 @@ def certificate_documents_render_start(*, document_ids: list[int]) -> None:
         background.start("cases.documents_render", list(document_ids))
 
 
-def _stalled_export(export, now) -> bool:
-    last = export.heartbeat_at or export.created_at
-    return not export.is_finished and now - last > STALLED_AFTER
-
-
 def certificate_export_start(*, batch: ResultBatch, actor) -> CertificateExport:
     """Start generating the batch's certificates as a ZIP of PDFs (or return the one under way)."""
 
@@ -188,7 +183,7 @@ def certificate_export_start(*, batch: ResultBatch, actor) -> CertificateExport:
         for export in batch.exports.filter(
             status__in=[CertificateExport.Status.QUEUED, CertificateExport.Status.RUNNING]
         ):
-            if not _stalled_export(export, now):
+            if not job_is_stalled(export, now):
                 return export
             CertificateExport.objects.filter(pk=export.pk).update(
                 status=CertificateExport.Status.ERROR, message=_("Stopped without finishing."), finished_at=now

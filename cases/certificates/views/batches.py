@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from audits.selectors import timeline_for
-from cases.certificates import access
+from cases.certificates import access, selectors
 from cases.certificates.forms import ResultImportForm
 from cases.certificates.imports.columns import COLUMN_LABELS, problem_text
 from cases.certificates.imports.template import template_csv, template_xlsx
@@ -118,9 +118,9 @@ def scope_warning(batch, today):
 def batch_detail(request, pk, import_form=None):
     batch = access.access_batch(request.user, pk)
     user, today = request.user, timezone.localdate()
-    is_member = access.is_body_user(user) and batch.organisation.members.filter(pk=user.pk).exists()
+    is_member = access.is_body_user(user) and batch.organisation.has_member(user)
     latest = batch.imports.select_related("created_by").first()
-    running = services.running_import(batch) if batch.is_editable_by_body else None
+    running = selectors.running_import(batch) if batch.is_editable_by_body else None
     problems = []
     if latest is not None and latest.status in (ResultImport.Status.FAILED, ResultImport.Status.ERROR):
         problems = [
@@ -209,9 +209,20 @@ def _import_progress_text(job) -> str:
 @login_required
 def import_progress(request, pk, job_pk):
     job = access.access_import(request.user, pk, job_pk)
-    if not job.is_finished:
-        services.running_import(job.batch)  # marks a dead job as stopped
-        job.refresh_from_db()
+    if selectors.job_is_stalled(job):  # shown as it will be recorded when the body imports again
+        error = ResultImport.Status.ERROR
+        return JsonResponse(
+            {
+                "status": error.value,
+                "status_label": str(error.label),
+                "processed": job.processed_rows,
+                "total": job.total_rows,
+                "percent": job.percent,
+                "problems": job.problem_count,
+                "finished": True,
+                "text": str(selectors.STALLED_MESSAGE),
+            }
+        )
     return JsonResponse(
         {
             "status": job.status,
