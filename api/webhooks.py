@@ -151,12 +151,11 @@ def due_deliveries():
 
 def send_due(limit: int = 200) -> int:
     """Queue each due delivery (an attempt each, as a Celery job)."""
-    from api.jobs import deliver_webhook
     from workflow.background import enqueue
 
     pks = list(due_deliveries().order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
     for pk in pks:
-        enqueue(deliver_webhook, pk)
+        enqueue("api.deliver_webhook", pk)  # by name: the jobs module imports this one
     return len(pks)
 
 
