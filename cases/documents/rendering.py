@@ -13,7 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 from cases.common.numbering import reserve
@@ -73,18 +73,19 @@ def document_issue(
     `number` is given only for documents numbered elsewhere (a skill-level certificate carries its
     certificate number); otherwise the kind's pattern allocates one. `title` defaults to the kind's Chinese title.
     """
-    number = number or document_number_allocate(kind)
-    html = render_html(template_name, {**context, "doc_number": number})
-    return GeneratedDocument.objects.create(
-        kind=kind,
-        content_type=ContentType.objects.get_for_model(target),
-        object_id=str(target.pk),
-        title=title or DOCUMENT_TITLES[kind],
-        number=number,
-        html=html,
-        public=public,
-        created_by=actor,
-    )
+    with transaction.atomic():  # a savepoint in the caller's transaction; the allocation's own, called alone
+        number = number or document_number_allocate(kind)
+        html = render_html(template_name, {**context, "doc_number": number})
+        return GeneratedDocument.objects.create(
+            kind=kind,
+            content_type=ContentType.objects.get_for_model(target),
+            object_id=str(target.pk),
+            title=title or DOCUMENT_TITLES[kind],
+            number=number,
+            html=html,
+            public=public,
+            created_by=actor,
+        )
 
 
 def _render_signed(document: GeneratedDocument) -> bytes:

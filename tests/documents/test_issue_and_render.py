@@ -10,10 +10,11 @@ from django.utils import timezone
 from cases.applications.simulation import complete_draft
 from cases.documents import services
 from cases.documents.rendering import document_issue, document_render
+from cases.models import District
 from cases.models.documents import GeneratedDocument
 from tests.documents.conftest import pdf_text, stored_bytes
 from tests.documents.samples import sample_contexts
-from tests.factories import OccupationFactory
+from tests.factories import OccupationFactory, OrganisationFactory
 
 K = GeneratedDocument.Kind
 CONTEXT = sample_contexts()["documents/rejection_notice.html"]
@@ -84,6 +85,13 @@ def test_a_rolled_back_issue_gives_its_number_back(media_root, organisation):
 
 
 @pytest.fixture
+def committed_organisation(transactional_db):
+    """An organisation in a database that transactional tests flush (reference data included)."""
+    District.objects.get_or_create(code="110108", defaults={"name": "海淀区"})
+    return OrganisationFactory()
+
+
+@pytest.fixture
 def draft(applicant, organisation):
     return complete_draft(
         applicant=applicant, organisation=organisation, occupation=OccupationFactory(), rng=random.Random(1)
@@ -118,7 +126,8 @@ def test_the_submission_receipt_lists_what_was_received(media_root, draft, appli
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_renders_store_one_file(media_root, organisation):
+def test_concurrent_renders_store_one_file(media_root, committed_organisation):
+    organisation = committed_organisation
     document = issue(organisation)
     results, errors = [], []
 
@@ -140,3 +149,31 @@ def test_concurrent_renders_store_one_file(media_root, organisation):
     stored = GeneratedDocument.objects.get(pk=document.pk)
     assert {result.file.name for result in results} == {stored.file.name}
     assert [p.name for p in (media_root / "documents").rglob("*.pdf")] == [stored.file.name.rsplit("/", 1)[1]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_issues_take_consecutive_numbers(media_root, committed_organisation):
+    organisation = committed_organisation
+    """Each issuing transaction holds the counter row until it commits: no gaps, no duplicates."""
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent writers need PostgreSQL's row locks; SQLite refuses the second writer")
+    barrier, numbers, errors = threading.Barrier(4), [], []
+
+    def issue_one():
+        try:
+            barrier.wait()
+            with transaction.atomic():
+                numbers.append(issue(organisation).number)
+        except Exception as error:  # surfaced below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=issue_one) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert not errors
+    assert sorted(numbers) == [f"京人社技备不字〔{timezone.localdate().year}〕第{n:05d}号" for n in range(1, 5)]
