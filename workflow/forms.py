@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
 from workflow.models import NotificationKind, NotificationSettings
@@ -35,3 +36,18 @@ class NotificationSettingsForm(forms.Form):
         row.email_off = [kind for kind in NotificationKind.values if kind not in chosen]
         row.save()
         return row
+
+
+def _person(user) -> str:
+    return f"{user.get_full_name() or user.username}（{user.username}）"
+
+
+class ReassignForm(forms.Form):
+    """The chief hands an open task to a colleague holding the role its step names (`candidates`)."""
+
+    to_user = forms.ModelChoiceField(label=_("Reassign to"), queryset=User.objects.none())
+
+    def __init__(self, *args, candidates=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_user"].queryset = candidates if candidates is not None else User.objects.none()
+        self.fields["to_user"].label_from_instance = _person

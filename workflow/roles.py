@@ -134,7 +134,12 @@ for _role, _extra in _POOL_PERMISSIONS.items():
 
 # REST API: the administrator manages every organisation's API keys and webhooks and the regulator
 # service accounts (an organisation's applicant members manage their own without a permission).
-ROLE_PERMISSIONS[ADMIN] = [*ROLE_PERMISSIONS[ADMIN], "api.manage_api_keys", "api.view_apikey", "api.view_webhookdelivery"]
+ROLE_PERMISSIONS[ADMIN] = [
+    *ROLE_PERMISSIONS[ADMIN],
+    "api.manage_api_keys",
+    "api.view_apikey",
+    "api.view_webhookdelivery",
+]
 
 
 def sync_role_groups(apps, schema_editor=None) -> None:

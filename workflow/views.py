@@ -20,12 +20,11 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from cases.applications.access import visible_applications
-from cases.applications.forms import ReassignForm
 from cases.common.views import error_message
 from cases.models import District
 from workflow import notifications, roles, selectors
 from workflow.deadlines import attach_due_status, warning_window_end
-from workflow.forms import NotificationSettingsForm
+from workflow.forms import NotificationSettingsForm, ReassignForm
 from workflow.models import Notification, NotificationSettings, WorkItem
 from workflow.steps import flow_pages, step_choices, step_of, subject_of, works_queues
 from workflow.tasks import TaskUnavailable, task_claim, task_reassign, task_release, user_may_take

@@ -1,7 +1,6 @@
 """Forms for the applicant's draft and for each regulator step. Errors are in the user's language."""
 
 from django import forms
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -159,12 +158,3 @@ class ObjectionForm(forms.Form):
 class ResolveObjectionForm(forms.Form):
     objection = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     resolution = forms.CharField(label=_("Resolution"), widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class ReassignForm(forms.Form):
-    to_user = forms.ModelChoiceField(label=_("Reassign to"), queryset=User.objects.none())
-
-    def __init__(self, *args, candidates=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["to_user"].queryset = candidates if candidates is not None else User.objects.none()
-        self.fields["to_user"].label_from_instance = _person
