@@ -392,7 +392,7 @@ DOCUMENT_QR_PUBLIC_KEYS = env_list("DOCUMENT_QR_PUBLIC_KEYS", [])
 # /verify/document/: uploads per client address and window (seconds), largest file accepted.
 DOCUMENT_VERIFY_RATE_LIMIT = env_int("DOCUMENT_VERIFY_RATE_LIMIT", 10)
 DOCUMENT_VERIFY_RATE_WINDOW = env_int("DOCUMENT_VERIFY_RATE_WINDOW", 600)
-DOCUMENT_VERIFY_MAX_BYTES = env_int("DOCUMENT_VERIFY_MAX_BYTES", UPLOAD_MAX_BYTES)  # UploadLimitMiddleware refuses larger
+DOCUMENT_VERIFY_MAX_BYTES = env_int("DOCUMENT_VERIFY_MAX_BYTES", UPLOAD_MAX_BYTES)  # as the upload middleware
 # Certificates of a registered batch render in background jobs of this many documents each.
 DOCUMENT_RENDER_CHUNK = env_int("DOCUMENT_RENDER_CHUNK", 25)
 CELERY_IMPORTS = ["cases.documents.jobs"]
