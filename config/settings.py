@@ -101,7 +101,7 @@ DATABASES = {"default": database_from_url(env_str("DATABASE_URL", f"sqlite:///{B
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out accounts and addresses
+    "cases.accounts.backends.AxesBackend",  # first: refuses locked-out accounts and addresses
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -235,6 +235,7 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
         "pypdf": {"level": "ERROR"},  # warns about every damaged file an upload check refuses or repairs
+        "axes": {"level": "WARNING"},  # every sign-in at INFO; failures and lockouts are in the audit trail
     },
 }
 
