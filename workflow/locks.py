@@ -10,16 +10,22 @@ from contextlib import contextmanager
 from django.db import connection, transaction
 from viewflow.workflow.models import Task
 
+from audits.services import chained_at_commit
+
 # Waiting longer than this for a case someone else is working on gives a clean "try again" instead.
 LOCK_TIMEOUT = "10s"
 
 
 class ProcessThenTask:
-    """viewflow lock implementation: SELECT ... FOR UPDATE on the process row, waiting for its holder."""
+    """viewflow lock implementation: SELECT ... FOR UPDATE on the process row, waiting for its holder.
+
+    The audit events of the work done under it join the chain just before COMMIT (audits.services), so
+    the chain's one lock is never held while a step does its work.
+    """
 
     @contextmanager
     def __call__(self, flow_class, process_pk):
-        with transaction.atomic():
+        with transaction.atomic(), chained_at_commit():
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
                     cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 
 from django.db import DatabaseError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.models import Task
@@ -101,13 +102,15 @@ def task_reassign(*, task_id: int, actor, to_user, follows_seat: bool = False) -
         task.owner, task.status = to_user, STATUS.ASSIGNED
         task.save(update_fields=["owner", "status"])
         work_item_sync(task)
-        event = audit_record(
+        audit_record(
             actor=actor,
             action="task.reassigned",
             obj=task,
             data={"step": task.flow_task.name, "from": str(previous or ""), "to": str(to_user)},
         )
-        notify_task_reassigned(task=task, previous_owner=previous, actor=actor, event=f"audit{event.pk}")
+        # The audit event gets its id only at commit: name this reassignment by its own moment instead.
+        event = f"reassigned{timezone.now().timestamp():.6f}"
+        notify_task_reassigned(task=task, previous_owner=previous, actor=actor, event=event)
         return task
 
 
