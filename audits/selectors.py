@@ -2,6 +2,7 @@
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import Q, QuerySet
@@ -69,3 +70,33 @@ def audit_search(
     if date_to:
         events = events.filter(at__lt=start_of(date_to + datetime.timedelta(days=1)))
     return events
+
+
+# Paging by key: the next page starts below the last id shown, so a page costs the same however deep it
+# is, and nothing counts the whole trail (the page offers "more" instead of a number of pages).
+
+AUDIT_PAGE_SIZE = 50
+
+
+@dataclass
+class EventPage:
+    rows: list
+    next_cursor: str
+    first: bool
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self):
+        return len(self.rows)
+
+
+def audit_page(events: QuerySet[AuditEvent], *, after: str = "", size: int = AUDIT_PAGE_SIZE) -> EventPage:
+    """One page of a search, newest first, after the event id `after` (a cursor that is no id starts at the top)."""
+    cursor = after.strip()
+    if cursor.isdigit():
+        events = events.filter(id__lt=int(cursor))
+    rows = list(events.order_by("-id")[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    return EventPage(rows, str(rows[-1].pk) if more else "", first=not cursor.isdigit())

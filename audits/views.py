@@ -4,20 +4,23 @@ from django.views.generic import ListView
 from audits.access import can_view_audit_trail
 from audits.forms import AuditSearchForm
 from audits.models import AuditEvent
-from audits.selectors import audit_search
+from audits.selectors import audit_page, audit_search
 
 
 class AuditSearchView(LoginRequiredMixin, UserPassesTestMixin, ListView):
-    """Read-only search over the whole trail for auditors, newest first, 50 per page."""
+    """Read-only search over the whole trail for auditors, newest first, 50 per page ("more" after an id)."""
 
     template_name = "audits/search.html"
     context_object_name = "events"
-    paginate_by = 50
 
     def test_func(self):
         return can_view_audit_trail(self.request.user)
 
     def get_queryset(self):
+        self.page = audit_page(self._events(), after=self.request.GET.get("after", "")[:20])
+        return self.page.rows
+
+    def _events(self):
         self.form = AuditSearchForm(self.request.GET or None)
         if not self.form.is_bound:
             return audit_search()
@@ -26,6 +29,5 @@ class AuditSearchView(LoginRequiredMixin, UserPassesTestMixin, ListView):
         return audit_search(**self.form.cleaned_data)
 
     def get_context_data(self, **kwargs):
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        return super().get_context_data(form=self.form, query=query.urlencode(), **kwargs)
+        query = {key: value for key, value in self.request.GET.items() if key not in {"after", "page"}}
+        return super().get_context_data(form=self.form, page=self.page, query=query, **kwargs)
