@@ -1,6 +1,7 @@
 """Certificates after registration: the PDF with its QR link, the batch ZIP, revocation."""
 
 import csv
+import hashlib
 import io
 import zipfile
 
@@ -46,27 +47,28 @@ def test_the_qr_code_carries_the_public_verification_url(registered):
     certificate = registered.certificates.first()
     context = documents_services.certificate_context(certificate)
     assert context["verify_url"] == f"https://zs.example.cn/verify/c/{certificate.verify_token}/"
-    assert context["qr_data_uri"] == qr_png_data_uri(context["verify_url"])
+    text = documents_services.certificate_qr_text(certificate)
+    assert text.startswith(context["verify_url"])  # then the signed offline payload (cases.documents.qr)
+    assert context["qr_data_uri"] == qr_png_data_uri(text)
 
 
-def test_the_batch_downloads_as_a_zip_of_pdfs_with_a_manifest(registered, applicant, monkeypatch):
+def test_the_batch_downloads_as_a_zip_of_signed_pdfs_with_a_manifest(registered, applicant, monkeypatch):
     monkeypatch.setattr(documents_services, "EXPORT_PART_SIZE", 2)
     with TestCase.captureOnCommitCallbacks(execute=True):
         export = documents_services.certificate_export_start(batch=registered, actor=applicant)
     export.refresh_from_db()
     assert export.status == CertificateExport.Status.DONE and export.done == export.total == 3
+    numbers = list(registered.certificates.order_by("number").values_list("number", flat=True))
     with zipfile.ZipFile(export.file.open("rb")) as bundle:
         parts = sorted(n for n in bundle.namelist() if n.endswith(".pdf"))
-        assert parts == [f"{registered.number}-0001.pdf", f"{registered.number}-0002.pdf"]
-        pages = [PdfReader(io.BytesIO(bundle.read(name))).pages for name in parts]
-        assert [len(p) for p in pages] == [2, 1]
+        assert parts == sorted(f"{number}.pdf" for number in numbers)  # one signed PDF per certificate
         manifest = list(csv.reader(io.StringIO(bundle.read("manifest.csv").decode("utf-8-sig"))))
-    numbers = list(registered.certificates.order_by("number").values_list("number", flat=True))
-    assert [row[2] for row in manifest[1:]] == numbers
-    assert [(row[0], row[1]) for row in manifest[1:]] == [(parts[0], "1"), (parts[0], "2"), (parts[1], "1")]
-    for name, page, number, *_rest in manifest[1:]:
-        text = "".join(pages[parts.index(name)][int(page) - 1].extract_text().split())
-        assert number in text
+        for name, page, number, _holder, digest in manifest[1:]:
+            pdf = bundle.read(name)
+            assert name == f"{number}.pdf" and page == "1"
+            assert hashlib.sha256(pdf).hexdigest() == digest
+            assert number in "".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
+    assert sorted(row[2] for row in manifest[1:]) == numbers
 
 
 def test_revoked_certificates_are_left_out_of_the_zip_and_cannot_be_downloaded(registered, applicant):

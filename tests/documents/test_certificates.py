@@ -101,18 +101,24 @@ def test_mask_holder_name():
     assert [mask_holder_name(n) for n in ("张三丰", "李四", "欧阳娜娜", "王")] == ["张*丰", "李*", "欧**娜", "王"]
 
 
-def test_registration_issues_every_certificate_and_renders_them_in_jobs(registered_batch, applicant, settings):
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        with transaction.atomic():
-            issued = certificate_documents.certificate_documents_issue(batch=registered_batch, actor=applicant)
+def test_registration_issues_every_certificate_and_renders_them_in_jobs(
+    settings, media_root, filing, applicant, reviewer
+):
+    from cases.certificates.services import batches
+    from tests.certificates.conftest import good_rows, imported_batch, make_plan
 
-    assert issued == 3
+    settings.BACKGROUND_JOBS = "inline"
+    batch = imported_batch(make_plan(filing, applicant), applicant, good_rows(3))
+    batches.result_batch_submit(batch=batch, actor=applicant)
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the registering transaction commits
+        batch = batches.result_batch_approve(batch=batch, actor=reviewer)
+
     documents = GeneratedDocument.objects.filter(kind="skill_certificate")
     assert documents.count() == 3 and all(document.is_rendered and document_verify(document) for document in documents)
-    numbers = set(registered_batch.certificates.values_list("number", flat=True))
+    numbers = set(batch.certificates.values_list("number", flat=True))
     assert set(documents.values_list("number", flat=True)) == numbers
     # Issuing again adds nothing.
-    assert certificate_documents.certificate_documents_issue(batch=registered_batch, actor=applicant) == 0
+    assert certificate_documents.certificate_documents_issue(batch=batch, actor=applicant) == 0
 
 
 def test_the_batch_zip_holds_each_certificate_signed(registered_batch, applicant):

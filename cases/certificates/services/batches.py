@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from audits.services import audit_record
 from cases.certificates.selectors import STALLED_MESSAGE, job_is_stalled, running_import
+from cases.certificates.services.documents import certificate_documents_issue
 from cases.certificates.services.registration import _issue_certificates
 from cases.common.identity import (  # noqa: F401 (re-exported: certificate code refers to them here)
     id_number_hash,
@@ -228,6 +229,7 @@ def result_batch_approve(*, batch: ResultBatch, actor, today: date | None = None
         issued = _issue_certificates(locked, today)
         locked.decided_by, locked.decided_at = actor, timezone.now()
         transition(locked, actor, "register", fields=["decided_by", "decided_at"], data=issued)
+        certificate_documents_issue(batch=locked, actor=actor)  # numbered now, rendered and signed after commit
         _note_assessment_held(locked.plan)
         notify.notify_batch_decided(batch=locked, outcome=notify.REGISTERED, url=_batch_url(locked))
 
