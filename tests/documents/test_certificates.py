@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.test import TestCase
 
 from cases.certificates.services import documents as certificate_documents
