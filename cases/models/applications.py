@@ -262,11 +262,41 @@ class Attachment(models.Model):
 
 
 class Deficiency(models.Model):
-    """One item the clerk asks the applicant to fix (补正事项)."""
+    """One item the clerk asks the applicant to fix (补正事项), the applicant's answer and the clerk's verdict."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Not answered yet")
+        ANSWERED = "answered", _("Answered, to be checked")
+        RESOLVED = "resolved", _("Supplemented")  # 已补正
+        RAISED_AGAIN = "raised_again", _("Not resolved, raised again")
+
+    OUTSTANDING = [Status.OPEN, Status.ANSWERED]
 
     application = models.ForeignKey(FilingApplication, on_delete=models.CASCADE, related_name="deficiencies")
     round = models.PositiveSmallIntegerField(_("round"))
     text = models.CharField(_("deficiency"), max_length=300)
+    # The item of the clerk's checklist it came from (cases.applications.checklist), blank for a free-text one.
+    item = models.CharField(_("checklist item"), max_length=40, blank=True)
+    # Set when the deficiency asks for a document: the answer must bring a new attachment of this kind.
+    attachment_kind = models.CharField(
+        _("document asked for"), max_length=30, choices=Attachment.Kind.choices, blank=True
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    reply = models.TextField(_("answer"), blank=True)
+    reply_attachment = models.ForeignKey(
+        Attachment,
+        verbose_name=_("attachment of the answer"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolved_round = models.PositiveSmallIntegerField(_("checked in review round"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("checked at"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -277,3 +307,32 @@ class Deficiency(models.Model):
 
     def __str__(self):
         return self.text
+
+    @property
+    def is_outstanding(self) -> bool:
+        return self.status in self.OUTSTANDING
+
+
+class SupplementRound(models.Model):
+    """One return for supplement (补正轮次): who returned it, what the application held then, when it came back.
+
+    The snapshot is what the review of the resubmission compares with (cases.applications.changes).
+    """
+
+    application = models.ForeignKey(FilingApplication, on_delete=models.CASCADE, related_name="supplement_rounds")
+    round = models.PositiveSmallIntegerField(_("round"))
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("returned by"), on_delete=models.PROTECT, related_name="+"
+    )
+    returned_at = models.DateTimeField(_("returned at"), auto_now_add=True)
+    snapshot = models.JSONField(_("the application when returned"), default=dict)
+    resubmitted_at = models.DateTimeField(_("resubmitted at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["round"]
+        verbose_name = _("supplement round")
+        verbose_name_plural = _("supplement rounds")
+        constraints = [models.UniqueConstraint(fields=["application", "round"], name="supplement_round_once")]
+
+    def __str__(self):
+        return f"{self.application_id}: {self.round}"

@@ -9,15 +9,33 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 
 class NoticeObjection(models.Model):
-    """An objection raised during the public notice (公示异议); the approver must resolve it."""
+    """An objection raised during the public notice (公示异议); the approver must resolve it.
+
+    Recorded by the approver (a letter, a call) or submitted by anyone on /notices/ (no recorded_by then).
+    """
+
+    class Source(models.TextChoices):
+        RECORDED = "recorded", _("Recorded by the bureau")
+        ONLINE = "online", _("Submitted online")
 
     application = models.ForeignKey("cases.FilingApplication", on_delete=models.CASCADE, related_name="objections")
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.RECORDED)
     raised_by = models.CharField(_("raised by"), max_length=100)
+    contact = models.CharField(_("contact"), max_length=100, blank=True)
     content = models.TextField(_("content"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    evidence = models.FileField(_("evidence"), upload_to="objections/%Y/%m/", blank=True)
+    evidence_name = models.CharField(_("evidence file name"), max_length=200, blank=True)
+    evidence_content_type = models.CharField(_("evidence content type"), max_length=50, blank=True)
+    evidence_sha256 = models.CharField(_("evidence SHA-256"), max_length=64, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     resolution = models.TextField(_("resolution"), blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["id"]

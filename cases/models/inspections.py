@@ -125,6 +125,12 @@ class SiteInspection(models.Model):
     conclusion = models.CharField(_("conclusion"), max_length=20, choices=Conclusion.choices, blank=True)
     conclusion_reason = models.TextField(_("reason for departing from the computed conclusion"), blank=True)
     summary = models.TextField(_("summary"), blank=True)
+    # The visit took place on another day than planned: the leader records the day and why (the report shows it).
+    actual_date = models.DateField(_("actual inspection date"), null=True, blank=True)
+    actual_date_reason = models.TextField(_("why the inspection took place on another day"), blank=True)
+    actual_date_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -141,6 +147,11 @@ class SiteInspection(models.Model):
     @property
     def is_signed(self) -> bool:
         return self.signed_at is not None
+
+    @property
+    def inspection_date(self):
+        """The day the inspection took place: the actual date when one was recorded, else the planned one."""
+        return self.actual_date or self.planned_date
 
 
 class InspectionFinding(models.Model):

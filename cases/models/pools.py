@@ -136,7 +136,14 @@ class Draw(models.Model):
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices, default=Reason.INITIAL)
-    application = models.ForeignKey("cases.FilingApplication", on_delete=models.CASCADE, related_name="draws")
+    # A draw fills a filing's inspection team or expert panel, or a supervision case's team (campaigns):
+    # one engine, one history, so rotation holds across the flows.
+    application = models.ForeignKey(
+        "cases.FilingApplication", null=True, blank=True, on_delete=models.CASCADE, related_name="draws"
+    )
+    supervision_case = models.ForeignKey(
+        "cases.SupervisionCase", null=True, blank=True, on_delete=models.CASCADE, related_name="draws"
+    )
     organisation = models.ForeignKey("cases.Organisation", on_delete=models.PROTECT, related_name="+")
     inspection = models.ForeignKey(
         "cases.SiteInspection", null=True, blank=True, on_delete=models.CASCADE, related_name="draws"
@@ -168,9 +175,25 @@ class Draw(models.Model):
         indexes = [models.Index(fields=["organisation", "drawn_at"], name="draw_rotation_idx")]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(inspection__isnull=False, panel__isnull=True)
-                | models.Q(inspection__isnull=True, panel__isnull=False),
-                name="draw_for_inspection_or_panel",
+                condition=models.Q(
+                    application__isnull=False,
+                    supervision_case__isnull=True,
+                    inspection__isnull=False,
+                    panel__isnull=True,
+                )
+                | models.Q(
+                    application__isnull=False,
+                    supervision_case__isnull=True,
+                    inspection__isnull=True,
+                    panel__isnull=False,
+                )
+                | models.Q(
+                    application__isnull=True,
+                    supervision_case__isnull=False,
+                    inspection__isnull=True,
+                    panel__isnull=True,
+                ),
+                name="draw_for_one_target",
             ),
         ]
 
@@ -179,7 +202,15 @@ class Draw(models.Model):
 
     @property
     def target(self):
+        """The team or panel filled: a SiteInspection, an ExpertPanel or a SupervisionCase."""
+        if self.supervision_case_id:
+            return self.supervision_case
         return self.inspection if self.inspection_id else self.panel
+
+    @property
+    def case(self):
+        """The case the draw belongs to: the filing application or the supervision case."""
+        return self.supervision_case if self.supervision_case_id else self.application
 
 
 class DrawSeat(models.Model):

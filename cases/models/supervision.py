@@ -150,6 +150,8 @@ class SupervisionCase(ConcurrentTransitionMixin, models.Model):
     )
     opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
     inspection_date = models.DateField(_("inspection date"), null=True, blank=True)
+    actual_inspection_date = models.DateField(_("actual inspection date"), null=True, blank=True)
+    actual_date_reason = models.TextField(_("why the inspection took place on another day"), blank=True)
     leader = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("team leader"),
@@ -231,6 +233,11 @@ class SupervisionCase(ConcurrentTransitionMixin, models.Model):
     @transition(field=state, source=C.SANCTIONING, target=C.CLOSED)
     def sanction(self):
         """The sanction decision (处理决定) is issued."""
+
+    @property
+    def inspected_on(self):
+        """The day the inspection took place: the actual date when one was recorded, else the planned one."""
+        return self.actual_inspection_date or self.inspection_date
 
     @property
     def open_order(self):
