@@ -399,3 +399,8 @@ DOCUMENT_VERIFY_MAX_BYTES = env_int("DOCUMENT_VERIFY_MAX_BYTES", UPLOAD_MAX_BYTE
 # Certificates of a registered batch render in background jobs of this many documents each.
 DOCUMENT_RENDER_CHUNK = env_int("DOCUMENT_RENDER_CHUNK", 25)
 CELERY_IMPORTS = ["cases.documents.jobs"]
+# The procedure (issue 14): online objections to a public notice per client address and window (seconds);
+# whether the applicant sees the experts' names and scores once the application is decided.
+OBJECTION_RATE_LIMIT = env_int("OBJECTION_RATE_LIMIT", 5)
+OBJECTION_RATE_WINDOW = env_int("OBJECTION_RATE_WINDOW", 3600)
+APPLICANT_SEES_EXPERT_SCORES = env_bool("APPLICANT_SEES_EXPERT_SCORES", False)

@@ -3,10 +3,11 @@
 A 404 (not 403) for other organisations' records, so ids cannot be probed.
 """
 
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from cases.models import FilingApplication, Organisation
+from cases.models import DrawSeat, ExpertPanel, FilingApplication, Organisation, SiteInspection
 from workflow import roles
 
 # Roles that see every case (read access); acting is still limited by the task they hold.
@@ -18,18 +19,35 @@ def is_case_reader(user) -> bool:
 
 
 def visible_applications(user):
-    """The applications a user may open, as a queryset (used by lists and the access helper)."""
+    """The applications a user may open, as a queryset (used by lists and the access helper).
+
+    A drawn inspector or expert opens the case file only once their seat is confirmed (the declaration of no
+    conflict of interest); until then they see the organisation's name and the date on their seat alone.
+    Teams and panels formed before draws existed have no seats: their members read the case.
+    """
     qs = FilingApplication.objects.all()
     if is_case_reader(user):
         return qs
     filters = FilingApplication.objects.none()
     if roles.has_role(user, roles.APPLICANT):
         filters |= qs.filter(organisation__members=user)
+    if roles.has_role(user, roles.INSPECTOR) or roles.has_role(user, roles.EXPERT):
+        confirmed = DrawSeat.objects.filter(
+            user=user, status=DrawSeat.Status.CONFIRMED, draw__application=OuterRef("pk")
+        )
+        filters |= qs.filter(Exists(confirmed))
     if roles.has_role(user, roles.INSPECTOR):
-        filters |= qs.filter(inspections__members=user)
+        undrawn = SiteInspection.objects.filter(application=OuterRef("pk"), members=user, draws__isnull=True)
+        filters |= qs.filter(Exists(undrawn))
     if roles.has_role(user, roles.EXPERT):
-        filters |= qs.filter(panels__scores__expert=user)
+        undrawn = ExpertPanel.objects.filter(application=OuterRef("pk"), scores__expert=user, draws__isnull=True)
+        filters |= qs.filter(Exists(undrawn))
     return filters.distinct()
+
+
+def may_read_case(user, application) -> bool:
+    """Whether the user may read this case file (the task page's material too)."""
+    return visible_applications(user).filter(pk=application.pk).exists()
 
 
 def access_application(user, pk) -> FilingApplication:

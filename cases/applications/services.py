@@ -8,8 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from audits.services import audit_record
+from cases.applications import changes
 from cases.common.locking import locked
 from cases.common.numbering import next_number
 from cases.common.services import transition
@@ -27,12 +29,15 @@ from cases.models import (
     RosterMember,
     ScopeItem,
     SkillLevel,
+    SupplementRound,
 )
 from cases.registry.selectors import refiling_ban_of
 from workflow import notifications as notify
-from workflow.calendar import due_date
+from workflow.calendar import add_working_days, due_date, step_limit
 from workflow.flows.filing import FilingFlow
+from workflow.models import TaskDeadline
 from workflow.services import flow_cancel, flow_start, waiting_step_answer
+from workflow.todo import work_item_sync
 
 
 def _editable(application: FilingApplication) -> FilingApplication:
@@ -57,29 +62,61 @@ def application_create(*, organisation, actor) -> FilingApplication:
     return application
 
 
+# The sections' rows as the timeline names them.
+SECTIONS = {"scopeitem": "scope", "rostermember": "roster", "venue": "venue", "attachment": "attachment"}
+
+
+def _change_recorded(application, actor, action: str, data: dict, *, always: bool = False) -> None:
+    """Every change of a returned application is on its timeline (the applicant sees it too); a draft's are not."""
+    if always or application.state == S.RETURNED:
+        audit_record(actor=actor, action=action, obj=application, public=True, data=data)
+
+
 @transaction.atomic
 def application_update(*, application, actor, target_populations: list[str]) -> FilingApplication:
     application = _editable(application)
+    before = list(application.target_populations)
     application.target_populations = list(target_populations)
     application.save(update_fields=["target_populations"])
+    if sorted(before) != sorted(application.target_populations):
+        _change_recorded(
+            application,
+            actor,
+            "application.populations_changed",
+            {"before": before, "after": application.target_populations},
+        )
     return application
 
 
 @transaction.atomic
 def child_save(*, application, actor, child):
     """Add or change a scope row, roster member or venue of an editable application, fully validated."""
-    _editable(application)
+    application = _editable(application)
+    adding = child.pk is None
+    if not adding and not type(child).objects.filter(pk=child.pk, application=application).exists():
+        raise ValidationError(_("This row belongs to another application."))
     child.application = application
     child.full_clean()
     child.save()
+    _change_recorded(
+        application,
+        actor,
+        "application.row_added" if adding else "application.row_changed",
+        {"section": SECTIONS[child._meta.model_name], "row": str(child)},
+    )
     return child
 
 
 @transaction.atomic
 def child_delete(*, application, actor, child) -> None:
     """Remove a scope row, roster member, venue or attachment from an editable application."""
-    _editable(application)
+    application = _editable(application)
+    section = SECTIONS[child._meta.model_name]
+    data = {"section": section, "row": str(child)}
+    if section == "attachment":
+        data.update(kind=child.kind, sha256=child.sha256)
     child.delete()
+    _change_recorded(application, actor, f"application.{section}_removed", data, always=section == "attachment")
 
 
 @transaction.atomic
@@ -165,23 +202,123 @@ def _case_lock(application):
     return FilingFlow.lock(process_id) if process_id else transaction.atomic()
 
 
+def unanswered_deficiencies(application) -> list[Deficiency]:
+    """The deficiencies of the current supplement round the applicant has not answered yet."""
+    return list(application.deficiencies.filter(status=Deficiency.Status.OPEN).order_by("round", "id"))
+
+
 def application_submit(*, application, actor) -> FilingApplication:
-    """Submit a complete draft, or resubmit after supplement; starts or resumes the flow."""
+    """Submit a complete draft, or resubmit after supplement (every deficiency answered); starts or resumes the flow.
+
+    A resubmission goes back to the clerk who returned it, if they still hold the role.
+    """
     with _case_lock(application):
         application = _editable(application)
         problems = application_problems(application)
+        resubmission = application.state == S.RETURNED
+        if resubmission:
+            unanswered = unanswered_deficiencies(application)
+            if unanswered:
+                problems.append(
+                    _("Answer every deficiency before resubmitting (not answered: %(items)s).")
+                    % {"items": "; ".join(d.text for d in unanswered)}
+                )
         if problems:
             raise ValidationError(problems)
-        resubmission = application.state == S.RETURNED
         application.submitted_at = timezone.now()
+        round_no = _current_round(application) if resubmission else 0
         transition(
-            application, actor, "submit", fields=["submitted_at"], public=True, data={"resubmission": resubmission}
+            application,
+            actor,
+            "submit",
+            fields=["submitted_at"],
+            public=True,
+            data={"resubmission": resubmission, "round": round_no},
         )
         if resubmission:
+            SupplementRound.objects.filter(application=application, round=round_no).update(
+                resubmitted_at=application.submitted_at
+            )
             waiting_step_answer(subject=application, node=FilingFlow.supplement, actor=actor)
+            _review_back_to_clerk(application, round_no)
         else:
             flow_start(FilingFlow, subject=application)
     return application
+
+
+def _current_round(application) -> int:
+    return application.deficiencies.order_by("-round").values_list("round", flat=True).first() or 0
+
+
+def _review_back_to_clerk(application, round_no: int) -> None:
+    """The review of a resubmission goes to the inbox of the clerk who returned it (still holding the role)."""
+    from viewflow.workflow.models import Task
+    from viewflow.workflow.status import STATUS
+
+    supplement_round = SupplementRound.objects.select_related("returned_by").filter(
+        application=application, round=round_no
+    )
+    clerk = supplement_round.first().returned_by if supplement_round.exists() else None
+    task = Task.objects.filter(
+        process_id=application.process_id, flow_task=FilingFlow.review, status=STATUS.NEW
+    ).first()
+    if clerk is None or task is None or not clerk.is_active or not clerk.has_perm(task.owner_permission or "-"):
+        return
+    task.flow_task.activation_class(task).assign(clerk)
+    work_item_sync(task)
+    audit_record(
+        actor=None,
+        action="task.assigned",
+        obj=task,
+        data={"step": task.flow_task.name, "to": str(clerk), "resubmission": round_no},
+    )
+    notify.notify_task_assigned(task=task)
+
+
+def resubmission_round(application) -> int:
+    """N when the application is in review after its N-th return for supplement, else 0."""
+    last = application.supplement_rounds.order_by("-round").first()
+    return last.round if last and last.resubmitted_at and application.state == S.SUBMITTED else 0
+
+
+@transaction.atomic
+def deficiency_answer(*, deficiency, actor, reply: str, uploaded=None) -> Deficiency:
+    """The applicant answers one deficiency of a returned application: what was done and, where the item asks for
+    a document, the new attachment (it replaces the attachments of that kind)."""
+    application = _editable(deficiency.application)
+    if not application.organisation.has_member(actor):
+        raise PermissionDenied(_("Only the applicant can answer the deficiencies."))
+    deficiency = Deficiency.objects.select_for_update().get(pk=deficiency.pk, application=application)
+    if application.state != S.RETURNED or deficiency.round != _current_round(application):
+        raise ValidationError(_("Only the deficiencies of the current return can be answered."))
+    if not deficiency.is_outstanding:
+        raise ValidationError(_("This deficiency has already been checked by the bureau."))
+    reply = (reply or "").strip()
+    if not reply:
+        raise ValidationError(_("Say what was done about this deficiency."))
+    if deficiency.attachment_kind and uploaded is None and deficiency.reply_attachment_id is None:
+        raise ValidationError(
+            _("This deficiency asks for a new document: attach the %(kind)s.")
+            % {"kind": Attachment.Kind(deficiency.attachment_kind).label}
+        )
+    if uploaded is not None:
+        kind = deficiency.attachment_kind or Attachment.Kind.OTHER
+        replaced = list(application.attachments.filter(kind=kind)) if deficiency.attachment_kind else []
+        attachment = attachment_add(application=application, actor=actor, kind=kind, uploaded=uploaded)
+        for old in replaced:
+            child_delete(application=application, actor=actor, child=old)
+        deficiency.reply_attachment = attachment
+    deficiency.reply, deficiency.status = reply, Deficiency.Status.ANSWERED
+    deficiency.answered_at, deficiency.answered_by = timezone.now(), actor
+    deficiency.save(update_fields=["reply", "reply_attachment", "status", "answered_at", "answered_by"])
+    audit_record(
+        actor=actor,
+        action="application.deficiency_answered",
+        obj=application,
+        public=True,
+        data={"deficiency": deficiency.pk, "round": deficiency.round, "text": deficiency.text},
+    )
+    return deficiency
 
 
 def application_withdraw(*, application, actor) -> FilingApplication:
@@ -199,10 +336,22 @@ def application_withdraw(*, application, actor) -> FilingApplication:
 # Completeness review (clerk)
 
 
+def _check_earlier_round(app, *, raised_items: set[str], raise_again: set[int]) -> None:
+    """The review after a resubmission: each answered deficiency is supplemented (已补正), or raised again when the
+    clerk names it (or its checklist item) among the new round's deficiencies."""
+    now, review_round = timezone.now(), _current_round(app)
+    for deficiency in app.deficiencies.select_for_update().filter(status__in=Deficiency.OUTSTANDING):
+        again = deficiency.pk in raise_again or (deficiency.item and deficiency.item in raised_items)
+        deficiency.status = Deficiency.Status.RAISED_AGAIN if again else Deficiency.Status.RESOLVED
+        deficiency.resolved_round, deficiency.resolved_at = review_round, now
+        deficiency.save(update_fields=["status", "resolved_round", "resolved_at"])
+
+
 def application_accept(*, application, actor) -> FilingApplication:
-    """Accept a complete application; an acceptance notice is issued."""
+    """Accept a complete application; every deficiency answered is supplemented; an acceptance notice is issued."""
 
     def work(app):
+        _check_earlier_round(app, raised_items=set(), raise_again=set())
         app.accepted_at, app.accepted_by = timezone.now(), actor
         transition(app, actor, "accept", fields=["accepted_at", "accepted_by"], public=True)
         documents.acceptance_notice(application=app, actor=actor)
@@ -211,19 +360,45 @@ def application_accept(*, application, actor) -> FilingApplication:
     return run_task_step(subject=application, actor=actor, step=FilingFlow.review, work=work)
 
 
-def application_return(*, application, actor, deficiencies: list[str]) -> FilingApplication:
-    """Return for supplement with itemised deficiencies; the regulator's clock pauses."""
-    items = [item.strip() for item in deficiencies if item.strip()]
+def _deficiency_items(deficiencies) -> list[dict]:
+    """Each deficiency as {text, item, attachment_kind}; plain strings are free-text deficiencies."""
+    items = []
+    for entry in deficiencies:
+        entry = {"text": entry} if isinstance(entry, str) else dict(entry)
+        text = (entry.get("text") or "").strip()[:300]
+        if text:
+            kind = entry.get("attachment_kind") or ""
+            if kind and kind not in Attachment.Kind.values:
+                raise ValidationError(_("Unknown kind of document."))
+            items.append({"text": text, "item": entry.get("item") or "", "attachment_kind": kind})
+    return items
+
+
+def application_return(*, application, actor, deficiencies: list, raise_again: list[int] = ()) -> FilingApplication:
+    """Return for supplement with itemised deficiencies; the regulator's clock pauses.
+
+    `deficiencies`: texts, or {text, item, attachment_kind} from the clerk's checklist. `raise_again`: answered
+    deficiencies of the last round that are not resolved; the others count as supplemented. What the application
+    holds now is kept, so that the review of the resubmission shows what changed.
+    """
+    items = _deficiency_items(deficiencies)
     if not items:
         raise ValidationError(_("Name at least one deficiency for the applicant to fix."))
 
     def work(app):
-        round_no = (app.deficiencies.order_by("-round").values_list("round", flat=True).first() or 0) + 1
+        _check_earlier_round(app, raised_items={i["item"] for i in items if i["item"]}, raise_again=set(raise_again))
+        round_no = _current_round(app) + 1
         Deficiency.objects.bulk_create(
-            Deficiency(application=app, round=round_no, text=t, created_by=actor) for t in items
+            Deficiency(application=app, round=round_no, created_by=actor, **i) for i in items
         )
-        transition(app, actor, "return_for_supplement", public=True, data={"deficiencies": items})
-        documents.supplement_notice(application=app, actor=actor, deficiencies=items)
+        SupplementRound.objects.create(
+            application=app, round=round_no, returned_by=actor, snapshot=changes.snapshot(app)
+        )
+        items_text = [i["text"] for i in items]
+        transition(
+            app, actor, "return_for_supplement", public=True, data={"deficiencies": items_text, "round": round_no}
+        )
+        documents.supplement_notice(application=app, actor=actor, deficiencies=items_text)
         supplement_due = due_date(timezone.localdate(), "supplement")  # the supplement task's own due date
         notify.notify_application_returned(application=app, round_no=round_no, due_on=supplement_due)
 
@@ -274,26 +449,100 @@ def application_decide(*, application, actor, decision: str, reasons: str = "") 
             outcome = notify.APPROVED if decision == APPROVE else notify.REJECTED
             notify.notify_application_decided(application=app, outcome=outcome)
 
-    return run_task_step(subject=application, actor=actor, step=FilingFlow.decide, work=work)
+    with transaction.atomic():
+        application = run_task_step(subject=application, actor=actor, step=FilingFlow.decide, work=work)
+        if application.state == S.ON_NOTICE:
+            _notice_task_due_after_period(application)
+    return application
 
 
-@transaction.atomic
+def registration_opens_on(application) -> date | None:
+    """The first working day after the public notice: registration is possible from then (and due then)."""
+    return add_working_days(application.notice_ends, 1) if application.notice_ends else None
+
+
+def _notice_task_due_after_period(application) -> None:
+    """The notice task is due once the period is over, not on its last day (called holding the process lock)."""
+    from viewflow.workflow.models import Task
+
+    task = Task.objects.filter(process_id=application.process_id, flow_task=FilingFlow.notice).order_by("-pk").first()
+    if task is None:
+        return
+    TaskDeadline.objects.filter(task=task).update(due_on=registration_opens_on(application))
+    task.refresh_from_db()
+    work_item_sync(task)
+
+
 def _require_approver(actor) -> None:
     """Objections to a public notice are the approver's to record and resolve (the step names that role)."""
     if not actor.has_perm(FilingFlow.notice._owner_permission):
         raise PermissionDenied(_("Only the approver may record or resolve objections to a public notice."))
 
 
-def objection_record(*, application, actor, raised_by: str, content: str) -> NoticeObjection:
+@transaction.atomic
+def objection_record(*, application, actor, raised_by: str, content: str, contact: str = "") -> NoticeObjection:
     """Record an objection raised during the public notice; registration waits until it is resolved."""
     _require_approver(actor)
     application = locked(application)
     if application.state != S.ON_NOTICE:
         raise ValidationError(_("Objections can only be recorded during the public notice."))
+    if not raised_by.strip() or not content.strip():
+        raise ValidationError(_("Say who raised the objection and what it says."))
     objection = NoticeObjection.objects.create(
-        application=application, raised_by=raised_by, content=content, recorded_by=actor
+        application=application,
+        raised_by=raised_by.strip(),
+        contact=contact.strip(),
+        content=content.strip(),
+        recorded_by=actor,
     )
     audit_record(actor=actor, action="notice.objection_recorded", obj=application, data={"objection": objection.pk})
+    return objection
+
+
+def notice_is_open(application, today: date | None = None) -> bool:
+    """Whether the public notice runs today (objections are taken from its first to its last day)."""
+    today = today or timezone.localdate()
+    return (
+        application.state == S.ON_NOTICE
+        and application.notice_starts is not None
+        and application.notice_starts <= today <= application.notice_ends
+    )
+
+
+@transaction.atomic
+def objection_submit(
+    *, application, raised_by: str, contact: str, content: str, evidence=None, today: date | None = None
+) -> NoticeObjection:
+    """Anyone objects online during the notice (/notices/); it lands on the approver's case as an open objection.
+
+    The optional evidence is checked by content like every upload. There is no signed-in actor.
+    """
+    raised_by, contact, content = (raised_by or "").strip(), (contact or "").strip(), (content or "").strip()
+    if not raised_by or not contact or not content:
+        raise ValidationError(_("Give your name, how to reach you and the grounds of the objection."))
+    checked = check_upload(evidence) if evidence is not None else None
+    application = locked(application)
+    if not notice_is_open(application, today):
+        raise ValidationError(_("This public notice is not open for objections."))
+    objection = NoticeObjection(
+        application=application,
+        source=NoticeObjection.Source.ONLINE,
+        raised_by=raised_by[:100],
+        contact=contact[:100],
+        content=content,
+    )
+    if checked is not None:
+        content_type, sha256 = checked
+        objection.evidence_name, objection.evidence_content_type = evidence.name[:200], content_type
+        objection.evidence_sha256 = sha256
+        objection.evidence.save(f"{sha256[:16]}-{evidence.name[-80:]}", evidence, save=False)
+    objection.save()
+    audit_record(
+        actor=None,
+        action="notice.objection_submitted",
+        obj=application,
+        data={"objection": objection.pk, "evidence": objection.evidence_sha256},
+    )
     return objection
 
 
@@ -306,8 +555,8 @@ def objection_resolve(*, objection, actor, resolution: str) -> NoticeObjection:
         raise ValidationError(_("This objection has already been resolved."))
     if not resolution.strip():
         raise ValidationError(_("Describe how the objection was resolved."))
-    objection.resolution, objection.resolved_at = resolution.strip(), timezone.now()
-    objection.save(update_fields=["resolution", "resolved_at"])
+    objection.resolution, objection.resolved_at, objection.resolved_by = resolution.strip(), timezone.now(), actor
+    objection.save(update_fields=["resolution", "resolved_at", "resolved_by"])
     audit_record(
         actor=actor, action="notice.objection_resolved", obj=objection.application, data={"objection": objection.pk}
     )
@@ -317,12 +566,30 @@ def objection_resolve(*, objection, actor, resolution: str) -> NoticeObjection:
 def application_register(*, application, actor, today: date | None = None) -> Filing:
     """After the notice period with every objection resolved, enter the body in the registry."""
     today = today or timezone.localdate()
-    if application.notice_ends and today < application.notice_ends:
+    application = FilingApplication.objects.get(pk=application.pk)
+    if application.notice_ends is None or today <= application.notice_ends:
         raise ValidationError(
-            _("The public notice runs until %(date)s.") % {"date": application.notice_ends.isoformat()}
+            _(
+                "The public notice runs until %(end)s (%(days)d working days); the body can be registered "
+                "from %(opens)s, once the notice is over."
+            )
+            % {
+                "end": application.notice_ends.isoformat() if application.notice_ends else "—",
+                "days": step_limit("notice"),
+                "opens": registration_opens_on(application).isoformat() if application.notice_ends else "—",
+            }
         )
-    if application.objections.filter(resolved_at__isnull=True).exists():
-        raise ValidationError(_("Resolve every objection before registration."))
+    unresolved = application.objections.filter(resolved_at__isnull=True).count()
+    if unresolved:
+        raise ValidationError(
+            ngettext(
+                "%(count)d objection is still open: answer it with the reasons of its resolution before registration.",
+                "%(count)d objections are still open: answer each with the reasons of its resolution before "
+                "registration.",
+                unresolved,
+            )
+            % {"count": unresolved}
+        )
     result = {}
 
     def work(app):

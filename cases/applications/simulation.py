@@ -2,6 +2,7 @@
 
 import random
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -129,6 +130,8 @@ def run_to_end(*, application, applicant, staff: Staff, experts, fate: str, outc
         return
     if fate == "returned":
         apply.application_return(application=application, actor=staff.clerk, deficiencies=["模拟：补充材料"])
+        for deficiency in application.deficiencies.filter(status="open"):
+            apply.deficiency_answer(deficiency=deficiency, actor=applicant, reply="模拟：已补充")
         apply.application_submit(application=application, actor=applicant)
         outcome.returned_then_filed += 1
     apply.application_accept(application=application, actor=staff.clerk)
@@ -144,9 +147,12 @@ def run_to_end(*, application, applicant, staff: Staff, experts, fate: str, outc
     for expert in experts(application):
         assessments.expert_score_submit(application=application, actor=expert, points=uniform_points(application, 80))
     apply.application_decide(application=application, actor=staff.approver, decision="approve")
-    # A simulation cannot wait out the public notice: it is shortened to end today, so the body is
+    # A simulation cannot wait out the public notice: it is moved back to have ended yesterday, so the body is
     # registered today and may certify at once (registering "in the future" would leave it inactive).
-    FilingApplication.objects.filter(pk=application.pk).update(notice_ends=today or timezone.localdate())
+    day = today or timezone.localdate()
+    FilingApplication.objects.filter(pk=application.pk).update(
+        notice_starts=day - timedelta(days=7), notice_ends=day - timedelta(days=1)
+    )
     apply.application_register(application=application, actor=staff.approver, today=today)
     outcome.filed += 1
 

@@ -26,6 +26,24 @@ class ApplicationsApp(AreaApplication):
     populations_path = path(
         "<int:pk>/populations/", login_required(case_views.populations_update), name="populations_update"
     )
+    child_edit_path = path(
+        "<int:pk>/<str:kind>/<int:child_pk>/edit/", login_required(case_views.child_edit), name="child_edit"
+    )
+    deficiency_answer_path = path(
+        "<int:pk>/deficiencies/<int:deficiency_pk>/answer/",
+        login_required(case_views.deficiency_answer),
+        name="deficiency_answer",
+    )
+    attachment_preview_path = path(
+        "<int:pk>/attachments/<int:attachment_pk>/preview/",
+        login_required(case_views.attachment_preview),
+        name="attachment_preview",
+    )
+    objection_evidence_path = path(
+        "<int:pk>/objections/<int:objection_pk>/evidence/",
+        login_required(case_views.objection_evidence),
+        name="objection_evidence",
+    )
     child_delete_path = path(
         "<int:pk>/<str:kind>/<int:child_pk>/delete/", login_required(case_views.child_delete), name="child_delete"
     )

@@ -2,7 +2,9 @@
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 
 from cases.applications import access
 from cases.draws.selectors import _seats, is_manager, may_read_draws
@@ -52,6 +54,52 @@ class PanelView:
         ]
 
 
+def _expert_name(score: ExpertScore, number: int, *, named: bool, user) -> str:
+    if score.expert_id == user.pk:
+        return str(_("You"))
+    if named:
+        return score.expert.get_full_name() or score.expert.username
+    return str(_("Expert %(number)d")) % {"number": number}
+
+
+@dataclass
+class ApplicantPanelView:
+    """What the applicant sees of the assessment: the panel result, and the experts' sheets only when allowed."""
+
+    result: PanelResult
+    columns: list[ExpertColumn] | None
+    criteria: list
+
+    def criterion_rows(self) -> list[dict]:
+        return [
+            {"criterion": c, "cells": [col.by_criterion.get(c.pk) for col in self.columns or []]} for c in self.criteria
+        ]
+
+
+def panel_for_applicant(*, application) -> ApplicantPanelView | None:
+    """The panel result once every expert has scored. Names and per-expert scores only after the decision, and
+    only if settings.APPLICANT_SEES_EXPERT_SCORES says so (off by default)."""
+    panel = application.panels.select_related("rubric").first()
+    if panel is None:
+        return None
+    result = panel.aggregate()
+    if result is None:
+        return None
+    columns = None
+    if application.decided_at is not None and settings.APPLICANT_SEES_EXPERT_SCORES:
+        scores = panel.scores.select_related("expert").prefetch_related("criteria")
+        columns = [
+            ExpertColumn(
+                name=s.expert.get_full_name() or s.expert.username,
+                score=s,
+                by_criterion={cs.criterion_id: cs for cs in s.criteria.all()},
+            )
+            for s in scores
+        ]
+    criteria = list(panel.rubric.criteria.all()) if panel.rubric_id and columns else []
+    return ApplicantPanelView(result=result, columns=columns, criteria=criteria)
+
+
 def panel_view(*, application, user, panel: ExpertPanel | None = None) -> PanelView | None:
     """The panel as this user may see it: everyone's scores stay hidden until the last expert submits."""
     panel = panel or application.panels.select_related("rubric").first()
@@ -70,17 +118,21 @@ def panel_view(*, application, user, panel: ExpertPanel | None = None) -> PanelV
     legacy = not seats
     confirmed = legacy or (own_seat is not None and own_seat.status == DrawSeat.Status.CONFIRMED)
     on_panel = own_score is not None
-    may_see_sheets = result is not None and (access.is_case_reader(user) or on_panel)
+    reader = access.is_case_reader(user)
+    may_see_sheets = result is not None and (reader or on_panel)
     columns = None
     if may_see_sheets:
+        # Experts never see each other's names: the other sheets are numbered.
         columns = [
             ExpertColumn(
-                name=s.expert.get_full_name() or s.expert.username,
+                name=_expert_name(s, number, named=reader, user=user),
                 score=s,
                 by_criterion={cs.criterion_id: cs for cs in s.criteria.all()},
             )
-            for s in scores
+            for number, s in enumerate(scores, start=1)
         ]
+    if not reader:
+        seats = [seat for seat in seats if seat.user_id == user.pk]
     return PanelView(
         panel=panel,
         seats=seats,

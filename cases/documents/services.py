@@ -151,6 +151,8 @@ def inspection_report(*, application, inspection, actor, defer=False):
     Conclusion = SiteInspection.Conclusion
     report = {
         "planned_date": inspection.planned_date,
+        "actual_date": inspection.actual_date,
+        "actual_date_reason": inspection.actual_date_reason,
         "leader_name": _person(inspection.leader),
         "member_names": [_person(m) for m in inspection.members.order_by("pk") if m.pk != inspection.leader_id],
         "checklist_version": inspection.checklist.version if inspection.checklist_id else None,

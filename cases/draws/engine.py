@@ -49,7 +49,7 @@ class Exclusion(models.TextChoices):
     ACTED_ON_CASE = "acted_on_case", gettext_lazy("Acted on this case in another role")
     SEATED = "seated", gettext_lazy("Already on this team or panel")
     DECLINED = "declined", gettext_lazy("Declined or was released from this team or panel")
-    ROTATION = "rotation", gettext_lazy("Drawn for this organisation within the rotation period")
+    ROTATION = "rotation", gettext_lazy("Inspected or assessed this organisation within the rotation period")
 
 
 ORDER = list(Exclusion.values)
@@ -158,11 +158,47 @@ def target_draws(target):
         return Draw.objects.none()
     if target._meta.model_name == "siteinspection":
         return Draw.objects.filter(inspection=target)
+    if target._meta.model_name == "supervisioncase":
+        return Draw.objects.filter(supervision_case=target)
     return Draw.objects.filter(panel=target)
+
+
+def is_supervision(case) -> bool:
+    return case._meta.model_name == "supervisioncase"
+
+
+def organisation_of(case):
+    """The organisation a case is about: the applicant, or the supervised body."""
+    return case.filing.organisation if is_supervision(case) else case.organisation
+
+
+def _recent_inspectors(organisation, since, *, kind: str, target) -> set[int]:
+    """Who inspected or assessed the organisation since `since`, in any flow (the rotation history).
+
+    Every draw of a filing or a supervision campaign is in one history; supervision teams chosen by hand are
+    counted too, so that a filing's draw leaves out who inspected the body in a supervision case, and the other
+    way round.
+    """
+    recent = DrawSeat.objects.filter(
+        draw__organisation=organisation, draw__drawn_at__gte=since, status__in=DrawSeat.ACTIVE
+    )
+    if target is not None:
+        recent = recent.exclude(draw__in=target_draws(target))
+    people = set(recent.values_list("user_id", flat=True))
+    if kind == Draw.Kind.TEAM:
+        from cases.models import SupervisionCase
+
+        cases = SupervisionCase.objects.filter(filing__organisation=organisation, opened_at__gte=since)
+        if target is not None and is_supervision(target):
+            cases = cases.exclude(pk=target.pk)
+        people |= set(cases.values_list("inspectors", flat=True)) - {None}
+    return people
 
 
 def _acted_on_case(kind: str, application) -> set[int]:
     """People who acted on this case in a role other than the one being drawn."""
+    if is_supervision(application):
+        return {application.opened_by_id} - {None}
     acted = set()
     if application.process_id:
         tasks = Task.objects.filter(process_id=application.process_id, owner__isnull=False)
@@ -193,16 +229,27 @@ def _is_step(flow_task, kind: str) -> bool:
     return name == _OWN_STEPS[kind]
 
 
-def evaluate_pool(*, kind: str, application, target=None, now=None) -> PoolEvaluation:
-    """Everyone in the pool, and for each person who may not be drawn every reason why."""
+def evaluate_pool(*, kind: str, application, target=None, now=None, pool_users=None) -> PoolEvaluation:
+    """Everyone in the pool, and for each person who may not be drawn every reason why.
+
+    `application` is the case: a filing application, or a supervision case (its team, from a campaign);
+    `pool_users` narrows the pool (a campaign's inspector pool) to those of its ids who hold the role.
+    """
     now = now or timezone.now()
-    organisation = application.organisation
+    organisation = organisation_of(application)
     role = KIND_ROLE[kind]
-    people = list(User.objects.filter(groups__name=role).order_by("pk").values_list("pk", "is_active"))
+    people_qs = User.objects.filter(groups__name=role).order_by("pk")
+    if pool_users is not None:
+        people_qs = people_qs.filter(pk__in=list(pool_users))
+    people = list(people_qs.values_list("pk", "is_active"))
     pool = [pk for pk, _active in people]
     profile_model = InspectorProfile if kind == Draw.Kind.TEAM else ExpertProfile
     profiles = {p.user_id: p for p in profile_model.objects.filter(user_id__in=pool)}
-    codes = sorted(set(application.scope_items.values_list("occupation__code", flat=True)))
+    codes = (
+        []
+        if is_supervision(application)
+        else sorted(set(application.scope_items.values_list("occupation__code", flat=True)))
+    )
     members = set(organisation.members.values_list("pk", flat=True))
     employees = set(InspectorProfile.objects.filter(employer=organisation).values_list("user_id", flat=True)) | set(
         ExpertProfile.objects.filter(employer=organisation).values_list("user_id", flat=True)
@@ -216,12 +263,7 @@ def evaluate_pool(*, kind: str, application, target=None, now=None) -> PoolEvalu
     declined = set(target_seats.exclude(status__in=DrawSeat.ACTIVE).values_list("user_id", flat=True))
     months = settings.DRAW_ROTATION_MONTHS
     since = now - relativedelta(months=months) if months else now + timedelta(days=1)
-    recent = DrawSeat.objects.filter(
-        draw__organisation=organisation, draw__drawn_at__gte=since, status__in=DrawSeat.ACTIVE
-    )
-    if target is not None:
-        recent = recent.exclude(draw__in=target_draws(target))
-    rotation = set(recent.values_list("user_id", flat=True))
+    rotation = _recent_inspectors(organisation, since, kind=kind, target=target)
 
     excluded = {}
     for pk, is_active in people:

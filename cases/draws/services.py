@@ -36,13 +36,17 @@ def draw_make(
     reason: str = Draw.Reason.INITIAL,
     replaces: DrawSeat | None = None,
     seed: str | None = None,
+    pool_users=None,
 ) -> Draw:
-    """Draw len(seat_roles) people for `target` (a SiteInspection or ExpertPanel) and seat them.
+    """Draw len(seat_roles) people for `target` (a SiteInspection or ExpertPanel of a filing application, or a
+    SupervisionCase drawn in a campaign: then `application` is that case too) and seat them.
 
-    Raises DrawImpossible, naming the constraint that emptied the pool, when too few are eligible.
-    Runs inside the caller's transaction.
+    The drawn people of a filing confirm their seats (declaring no conflict of interest); a supervision team is
+    assigned by the campaign, its seats confirmed at once. Raises DrawImpossible, naming the constraint that emptied
+    the pool, when too few are eligible. Runs inside the caller's transaction.
     """
-    evaluation = draws.evaluate_pool(kind=kind, application=application, target=target)
+    supervision = draws.is_supervision(application)
+    evaluation = draws.evaluate_pool(kind=kind, application=application, target=target, pool_users=pool_users)
     wanted = len(seat_roles)
     if len(evaluation.eligible) < wanted:
         raise draws.DrawImpossible(evaluation.shortage_message(wanted))
@@ -52,9 +56,10 @@ def draw_make(
     draw = Draw.objects.create(
         kind=kind,
         reason=reason,
-        application=application,
-        organisation_id=application.organisation_id,
-        inspection=target if kind == Draw.Kind.TEAM else None,
+        application=None if supervision else application,
+        supervision_case=application if supervision else None,
+        organisation_id=draws.organisation_of(application).pk,
+        inspection=target if kind == Draw.Kind.TEAM and not supervision else None,
         panel=target if kind == Draw.Kind.PANEL else None,
         replaces=replaces,
         seats_wanted=wanted,
@@ -77,13 +82,15 @@ def draw_make(
         ),
         drawn_by=actor if reason != Draw.Reason.DECLINED else None,
     )
+    status = DrawSeat.Status.CONFIRMED if supervision else DrawSeat.Status.PENDING
     seats = DrawSeat.objects.bulk_create(
-        DrawSeat(draw=draw, user_id=user_id, role=role, position=n)
+        DrawSeat(draw=draw, user_id=user_id, role=role, position=n, status=status)
         for n, (user_id, role) in enumerate(zip(selected, seat_roles, strict=True), start=1)
     )
-    for seat in DrawSeat.objects.filter(pk__in=[seat.pk for seat in seats]).select_related("user", "draw"):
-        item = work_item_seat(seat)
-        notify_seat_drawn(seat=seat, url=item.url)
+    if not supervision:
+        for seat in DrawSeat.objects.filter(pk__in=[seat.pk for seat in seats]).select_related("user", "draw"):
+            item = work_item_seat(seat)
+            notify_seat_drawn(seat=seat, url=item.url)
     audit_record(
         actor=actor,
         action=f"{draws.KIND_PREFIX[kind]}.{'drawn' if reason == Draw.Reason.INITIAL else 'redrawn'}",
@@ -144,6 +151,8 @@ def _locked_seat(seat) -> DrawSeat:
 def seat_target_open(seat: DrawSeat) -> bool:
     """Whether the team or panel of this seat is still at work (answers and replacements make sense)."""
     draw, application = seat.draw, seat.draw.application
+    if draw.supervision_case_id:
+        return False  # a campaign assigns the team: its seats are not answered, the supervisor changes them
     if draw.kind == Draw.Kind.TEAM:
         inspection = draw.inspection
         return (
@@ -161,6 +170,8 @@ def seat_target_open(seat: DrawSeat) -> bool:
 def _check_answerable(seat: DrawSeat, actor) -> None:
     if seat.user_id != actor.pk:
         raise PermissionDenied(_("Only the person drawn can answer for this seat."))
+    if seat.draw.supervision_case_id:
+        raise ValidationError(_("A campaign's inspection team is assigned; ask the supervisor to change it."))
     if not seat_target_open(seat):
         raise ValidationError(_("This team or panel has finished its work; the seat can no longer change."))
 

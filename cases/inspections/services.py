@@ -197,6 +197,62 @@ def check_conclusion(inspection: SiteInspection, *, computed: str, chosen: str, 
         )
 
 
+def date_problem(*, planned: date, actual: date | None, today: date) -> str | None:
+    """Why a report dated by its inspection cannot be signed today (the inspection has not taken place yet)."""
+    day = actual or planned
+    if today < day:
+        return _(
+            "The inspection is planned for %(date)s: the findings cannot be signed before that day. If the visit "
+            "took place on another day, the team leader records the actual date with the reason first."
+        ) % {"date": day.isoformat()}
+    return None
+
+
+def actual_date_problem(*, actual: date, reason: str, planned: date, earliest: date | None, today: date) -> str | None:
+    """What is wrong with an actual inspection date the leader records (None: nothing)."""
+    if actual > today:
+        return _("The actual inspection date cannot be in the future.")
+    if earliest is not None and actual < earliest:
+        return _("The inspection cannot have taken place before %(date)s.") % {"date": earliest.isoformat()}
+    if actual != planned and not (reason or "").strip():
+        return _("Give the reason why the inspection took place on another day than planned.")
+    return None
+
+
+@transaction.atomic
+def inspection_actual_date_record(
+    *, inspection, actor, actual_date: date, reason: str, today: date | None = None
+) -> SiteInspection:
+    """The team leader records the day the visit actually took place, with the reason (the report shows it)."""
+    today = today or timezone.localdate()
+    inspection = SiteInspection.objects.select_for_update().select_related("application").get(pk=inspection.pk)
+    if inspection.leader_id != actor.pk:
+        raise PermissionDenied(_("Only the team leader records the actual inspection date."))
+    if not inspection_is_open(inspection):
+        raise ValidationError(_("This inspection has been signed off; its findings can no longer change."))
+    accepted = inspection.application.accepted_at
+    problem = actual_date_problem(
+        actual=actual_date,
+        reason=reason,
+        planned=inspection.planned_date,
+        earliest=timezone.localdate(accepted) if accepted else None,
+        today=today,
+    )
+    if problem:
+        raise ValidationError(problem)
+    inspection.actual_date = None if actual_date == inspection.planned_date else actual_date
+    inspection.actual_date_reason = reason.strip() if inspection.actual_date else ""
+    inspection.actual_date_recorded_by = actor
+    inspection.save(update_fields=["actual_date", "actual_date_reason", "actual_date_recorded_by"])
+    audit_record(
+        actor=actor,
+        action="inspection.actual_date_recorded",
+        obj=inspection.application,
+        data={"inspection": inspection.pk, "planned": inspection.planned_date, "actual": actual_date, "reason": reason},
+    )
+    return inspection
+
+
 # Site inspection (the chief draws the team, the team records, the leader signs)
 
 
@@ -266,6 +322,11 @@ def inspection_record(
         inspection = app.inspections.select_for_update().first()
         if not team_member_may_record(inspection, actor):
             raise ValidationError(_("Confirm your seat on the team (no conflict of interest) before signing."))
+        too_early = date_problem(
+            planned=inspection.planned_date, actual=inspection.actual_date, today=timezone.localdate()
+        )
+        if too_early:
+            raise ValidationError(too_early)
         changes = apply_entries(inspection=inspection, actor=actor, entries=entries)
         problems = sign_off_problems(inspection, actor)
         if problems:

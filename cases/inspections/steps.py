@@ -2,9 +2,11 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from cases.applications.forms import ActualDateForm
 from cases.draws import forms as draw_forms
 from cases.inspections import forms, selectors
 from cases.inspections import services as inspections
@@ -47,6 +49,16 @@ def inspection_context(request, task, application) -> dict:
         "step_blocked": task.owner_id == request.user.pk and not view.may_record,
         "sign_off_problems": inspections.team_problems(inspection),
         "basically_share": settings.INSPECTION_BASICALLY_MEETS_SHARE,
+        "actual_date_form": ActualDateForm(
+            initial={
+                "actual_date": inspection.actual_date or inspection.planned_date,
+                "actual_date_reason": inspection.actual_date_reason,
+            }
+        ),
+        "date_problem": inspections.date_problem(
+            planned=inspection.planned_date, actual=inspection.actual_date, today=timezone.localdate()
+        ),
+        "aside": "cases/inspections/steps/_actual_date.html",
         "conclusion_labels": {
             **{value: str(label) for value, label in Conclusion.choices},
             "incomplete": str(_("record every item first")),
@@ -70,6 +82,15 @@ def inspect(form, application, user):
         conclusion=form.cleaned_data["conclusion"],
         reason=form.cleaned_data.get("conclusion_reason", ""),
         summary=form.cleaned_data.get("summary", ""),
+    )
+
+
+def record_actual_date(form, application, user):
+    return inspections.inspection_actual_date_record(
+        inspection=application.inspections.first(),
+        actor=user,
+        actual_date=form.cleaned_data["actual_date"],
+        reason=form.cleaned_data["actual_date_reason"],
     )
 
 
@@ -104,7 +125,8 @@ register(
                 _lazy("Findings saved."),
                 form_kwargs=inspection_form_kwargs,
                 label=_lazy("Save findings"),
-            )
+            ),
+            "actual_date": Action(ActualDateForm, record_actual_date, _lazy("Actual inspection date recorded.")),
         },
     )
 )

@@ -8,6 +8,7 @@ from cases.models.applications import (
     FilingApplication,
     RosterMember,
     ScopeItem,
+    SupplementRound,
     TargetPopulation,
     Venue,
 )
@@ -119,6 +120,7 @@ __all__ = [
     "ScopeItem",
     "SiteInspection",
     "SkillLevel",
+    "SupplementRound",
     "TargetPopulation",
     "Venue",
 ]

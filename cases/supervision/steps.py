@@ -5,15 +5,17 @@ rectification order from its own pages (cases/supervision/views/body.py).
 """
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cases.applications.forms import ActualDateForm
 from cases.supervision import forms
 from cases.supervision.access import READ_CASES
 from cases.supervision.services import cases as supervision
 from cases.supervision.views.cases import case_context
 from workflow.flows.supervision import SupervisionFlow
 from workflow.models import WorkItem
-from workflow.steps import FlowPages, Step, register, register_flow
+from workflow.steps import Action, FlowPages, Step, register, register_flow
 
 register_flow(
     FlowPages(
@@ -85,6 +87,39 @@ def _sanction(form, case, user):
     )
 
 
+def _record_actual_date(form, case, user):
+    return supervision.case_actual_date_record(
+        case=case,
+        actor=user,
+        actual_date=form.cleaned_data["actual_date"],
+        reason=form.cleaned_data["actual_date_reason"],
+    )
+
+
+def _inspect_context(request, task, case) -> dict:
+    from cases.inspections.services import date_problem
+
+    return {
+        "case": case,
+        "actual_date_form": ActualDateForm(
+            initial={"actual_date": case.inspected_on, "actual_date_reason": case.actual_date_reason}
+        ),
+        "date_problem": date_problem(
+            planned=case.inspection_date, actual=case.actual_inspection_date, today=timezone.localdate()
+        )
+        if case.inspection_date
+        else None,
+        "aside": "cases/supervision/steps/_actual_date.html",
+    }
+
+
+STEP_CONTEXT = {SupervisionFlow.inspect: _inspect_context}
+STEP_ACTIONS = {
+    SupervisionFlow.inspect: {
+        "actual_date": Action(ActualDateForm, _record_actual_date, _("Actual inspection date recorded."))
+    }
+}
+
 for node, form_class, template, perform, done in [
     (SupervisionFlow.plan, forms.PlanForm, "plan", _plan, _("Inspection planned.")),
     (SupervisionFlow.inspect, forms.FindingsForm, "inspect", _findings, _("Findings recorded.")),
@@ -98,4 +133,15 @@ for node, form_class, template, perform, done in [
         _("Sanction decided; the decision document is issued."),
     ),
 ]:
-    register(Step(node, form_class, f"cases/supervision/steps/{template}.html", perform, done, form_kwargs=_with_case))
+    register(
+        Step(
+            node,
+            form_class,
+            f"cases/supervision/steps/{template}.html",
+            perform,
+            done,
+            form_kwargs=_with_case,
+            context=STEP_CONTEXT.get(node),
+            actions=STEP_ACTIONS.get(node, {}),
+        )
+    )

@@ -110,6 +110,8 @@ def test_return_and_resubmit_goes_back_to_review(draft, applicant, clerk):
     assert application.state == S.RETURNED
     assert list(application.deficiencies.values_list("text", flat=True)) == ["营业执照不清晰", "缺少考评员证书"]
     assert _open_steps(application) == ["supplement"]
+    for deficiency in application.deficiencies.all():
+        apply.deficiency_answer(deficiency=deficiency, actor=applicant, reply="已更换")
     apply.application_submit(application=application, actor=applicant)
     application.refresh_from_db()
     assert application.state == S.SUBMITTED
@@ -209,10 +211,11 @@ def test_approve_notice_objection_and_registration(draft, applicant, clerk, chie
     with pytest.raises(ValidationError):  # the notice is still running
         apply.application_register(application=application, actor=approver)
     objection = apply.objection_record(application=application, actor=approver, raised_by="公众", content="场地不足")
+    after = apply.registration_opens_on(application)
     with pytest.raises(ValidationError):  # an open objection blocks registration
-        apply.application_register(application=application, actor=approver, today=application.notice_ends)
+        apply.application_register(application=application, actor=approver, today=after)
     apply.objection_resolve(objection=objection, actor=approver, resolution="经核实场地符合要求")
-    filing = apply.application_register(application=application, actor=approver, today=application.notice_ends)
+    filing = apply.application_register(application=application, actor=approver, today=after)
     application.refresh_from_db()
     assert application.state == S.FILED and isinstance(filing, Filing)
     assert filing.scope.count() == application.scope_items.count()

@@ -152,7 +152,10 @@ def test_the_case_page_hides_other_experts_scores_until_everyone_has_submitted(
     page = client.get(f"/app/applications/{accepted.pk}/").content.decode()
     assert 'data-testid="scores"' in page and "62.80" in page
     client.force_login(applicant)
-    assert 'id="assessment"' not in client.get(f"/app/applications/{accepted.pk}/").content.decode()
+    page = client.get(f"/app/applications/{accepted.pk}/").content.decode()
+    # The applicant sees the panel result, never the experts' names or their own sheets before the decision.
+    assert 'data-testid="applicant-panel-result"' in page and 'data-testid="scores"' not in page
+    assert all(expert.get_full_name() not in page for expert in (first, second, third))
 
 
 def test_expert_scores_from_the_task_page_after_confirming(client, accepted, chief, inspector_pool, expert_pool):

@@ -11,17 +11,16 @@ from django.utils.translation import gettext as _
 
 from audits.services import audit_record
 from cases.common.numbering import next_number
-from cases.draws.engine import new_seed, select
+from cases.draws import services as draw_services
+from cases.draws.engine import DrawImpossible, new_seed, select
 from cases.models import CaseState as C
 from cases.models import (
-    DeclaredRelation,
+    Draw,
     Filing,
-    InspectorProfile,
-    Organisation,
     SupervisionCampaign,
 )
 from cases.supervision.selectors import campaign_population
-from cases.supervision.services.cases import Trigger, _name, _require_supervisor, case_open
+from cases.supervision.services.cases import Trigger, _name, _require_supervisor, case_open, case_team_assign
 from workflow import roles
 
 CAMPAIGN_NUMBER_PATTERN = "京技抽{year}{seq:03d}"
@@ -121,33 +120,6 @@ def campaign_create(
     return campaign
 
 
-def _conflicts(campaign: SupervisionCampaign, pool: list[int]) -> dict[str, list[int]]:
-    """Per body of the population, the pool's inspectors who may not inspect it: its members, its employees
-    and anyone who declared a relation to it (the conflict rules of the inspection draws)."""
-    population = campaign_population(campaign)
-    org_of = dict(population.values_list("pk", "organisation_id"))
-    organisations = population.values("organisation_id")
-    pairs = [
-        *Organisation.members.through.objects.filter(organisation_id__in=organisations, user_id__in=pool).values_list(
-            "organisation_id", "user_id"
-        ),
-        *InspectorProfile.objects.filter(employer_id__in=organisations, user_id__in=pool).values_list(
-            "employer_id", "user_id"
-        ),
-        *DeclaredRelation.objects.filter(organisation_id__in=organisations, user_id__in=pool).values_list(
-            "organisation_id", "user_id"
-        ),
-    ]
-    conflicted: dict[int, set[int]] = {}
-    for organisation_id, user_id in pairs:
-        conflicted.setdefault(organisation_id, set()).add(user_id)
-    return {
-        str(filing_id): sorted(conflicted[organisation_id])
-        for filing_id, organisation_id in sorted(org_of.items())
-        if organisation_id in conflicted
-    }
-
-
 def campaign_draw(*, campaign: SupervisionCampaign, actor, seed: str | None = None) -> SupervisionCampaign:
     """Draw bodies and inspectors at random with a recorded seed, and open one case per drawn body."""
     _require_supervisor(actor)
@@ -181,26 +153,41 @@ def campaign_draw(*, campaign: SupervisionCampaign, actor, seed: str | None = No
                 _("Only %(pool)d active inspectors are in the pool; each body needs %(per_case)d.")
                 % {"pool": len(pool), "per_case": campaign.inspectors_per_case}
             )
-        exclusions = _conflicts(campaign, pool)
         seed = new_seed() if seed is None else str(seed)
-        try:
-            drawn = draw_sample(
-                seed=seed,
-                population=population,
-                pool=pool,
-                exclusions=exclusions,
-                size=size,
-                per_case=campaign.inspectors_per_case,
+        bodies = select(f"{seed}:bodies", population, size)
+        filings = Filing.objects.select_related("organisation").in_bulk(bodies)
+        cases, drawn, exclusions = [], [], {}
+        for filing_id in bodies:
+            # Each body's team goes through the draw engine of the filings: the same conflict rules and the same
+            # rotation history (who inspected the body for its filing or an earlier case is left out).
+            case = case_open(
+                filing=filings[filing_id],
+                trigger=Trigger.CAMPAIGN,
+                trigger_key=campaign.number,
+                summary=_("Drawn in the random inspection campaign %(campaign)s.") % {"campaign": campaign},
+                actor=actor,
+                campaign=campaign,
             )
-        except PoolTooSmall as error:
-            body = Filing.objects.select_related("organisation").get(pk=error.filing_id)
-            raise ValidationError(
-                _(
-                    "Only %(eligible)d inspectors of the pool are free of conflicts for %(body)s; "
-                    "add inspectors to the pool."
+            try:
+                draw = draw_services.draw_make(
+                    kind=Draw.Kind.TEAM,
+                    application=case,
+                    target=case,
+                    seat_roles=draw_services.team_roles(campaign.inspectors_per_case),
+                    actor=actor,
+                    seed=f"{seed}:{filing_id}",
+                    pool_users=pool,
                 )
-                % {"eligible": error.eligible, "body": body.organisation.name}
-            ) from None
+            except DrawImpossible as error:
+                raise ValidationError(
+                    _("No team can be drawn for %(body)s: %(reason)s")
+                    % {"body": filings[filing_id].organisation.name, "reason": " ".join(error.messages)}
+                ) from None
+            excluded = sorted(row["user"] for row in draw.excluded)
+            if excluded:
+                exclusions[str(filing_id)] = excluded
+            drawn.append({"filing": filing_id, "inspectors": list(draw.selected)})
+            cases.append((case, draw))
         campaign.seed, campaign.population, campaign.pool = seed, population, pool
         campaign.exclusions, campaign.draw, campaign.drawn_at = exclusions, drawn, timezone.now()
         campaign.record_draw()
@@ -215,17 +202,8 @@ def campaign_draw(*, campaign: SupervisionCampaign, actor, seed: str | None = No
             data={"seed": str(seed), "population": len(population), "sample": size, "draw": drawn},
         )
         users = User.objects.in_bulk([user_id for entry in drawn for user_id in entry["inspectors"]])
-        filings = Filing.objects.in_bulk([entry["filing"] for entry in drawn])
-        for entry in drawn:
-            case_open(
-                filing=filings[entry["filing"]],
-                trigger=Trigger.CAMPAIGN,
-                trigger_key=campaign.number,
-                summary=_("Drawn in the random inspection campaign %(campaign)s.") % {"campaign": campaign},
-                actor=actor,
-                campaign=campaign,
-                team=[users[user_id] for user_id in entry["inspectors"]],
-            )
+        for case, draw in cases:
+            case_team_assign(case=case, team=[users[user_id] for user_id in draw.selected])
     return campaign
 
 

@@ -23,6 +23,7 @@ from cases.common.uploads import check_upload
 from cases.documents.rendering import document_create
 from cases.models import (
     AnnualReport,
+    CaseState,
     Complaint,
     EvaluationMethod,
     Filing,
@@ -133,6 +134,14 @@ def case_open(
     return case
 
 
+def case_team_assign(*, case: SupervisionCase, team: list) -> None:
+    """The drawn team (leader first) becomes the case's team and is told (inside the caller's transaction)."""
+    case.leader = team[0]
+    case.save(update_fields=["leader"])
+    case.inspectors.set(team)
+    notify_team_assigned(case=case, members=team[1:], url=reverse("supervision:case", args=[case.pk]))
+
+
 def complaint_record(
     *,
     filing: Filing,
@@ -239,10 +248,46 @@ def _lines(items: Iterable[str]) -> list[str]:
     return [item.strip() for item in items if item and item.strip()]
 
 
+def case_actual_date_record(
+    *, case: SupervisionCase, actor, actual_date: date, reason: str, today: date | None = None
+) -> SupervisionCase:
+    """The team leader records the day the supervision inspection actually took place, with the reason."""
+    from cases.inspections.services import actual_date_problem
+
+    today = today or timezone.localdate()
+    with SupervisionFlow.lock(case.process_id), transaction.atomic():
+        case = locked(case)
+        if case.leader_id != actor.pk:
+            raise PermissionDenied(_("Only the team leader records the actual inspection date."))
+        if case.state != CaseState.INSPECTING:
+            raise ValidationError(_("The actual date is recorded while the inspection is under way."))
+        problem = actual_date_problem(
+            actual=actual_date,
+            reason=reason,
+            planned=case.inspection_date,
+            earliest=timezone.localdate(case.opened_at),
+            today=today,
+        )
+        if problem:
+            raise ValidationError(problem)
+        case.actual_inspection_date = None if actual_date == case.inspection_date else actual_date
+        case.actual_date_reason = reason.strip() if case.actual_inspection_date else ""
+        case.save(update_fields=["actual_inspection_date", "actual_date_reason"])
+        audit_record(
+            actor=actor,
+            action="supervision.actual_date_recorded",
+            obj=case,
+            data={"planned": case.inspection_date, "actual": actual_date, "reason": reason},
+        )
+    return case
+
+
 def case_record_findings(
     *, case: SupervisionCase, actor, conclusion: str, findings: Iterable[str] = (), summary: str = ""
 ) -> SupervisionCase:
-    """The team leader records what the inspection found."""
+    """The team leader records what the inspection found (not before the day of the inspection)."""
+    from cases.inspections.services import date_problem
+
     findings = _lines(findings)
     if conclusion not in SupervisionCase.Conclusion.values:
         raise ValidationError(_("Choose a conclusion."))
@@ -250,6 +295,11 @@ def case_record_findings(
         raise ValidationError(_("List each problem found, one per line."))
 
     def work(locked):
+        too_early = date_problem(
+            planned=locked.inspection_date, actual=locked.actual_inspection_date, today=timezone.localdate()
+        )
+        if too_early:
+            raise ValidationError(too_early)
         locked.conclusion, locked.findings, locked.findings_summary = conclusion, findings, summary.strip()
         locked.findings_recorded_at = timezone.now()
         transition(
