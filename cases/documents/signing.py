@@ -7,9 +7,11 @@ one of DOCUMENT_SIGNING_TRUST_ROOTS (by default the CA certificates in the PKCS#
 stay "ours" after the signing certificate is renewed under the same CA.
 """
 
+import asyncio
 import functools
 import io
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from asn1crypto import x509 as asn1_x509
@@ -123,7 +125,17 @@ def sign_pdf(pdf: bytes, *, seal: SealBox | None, reason: str, location: str) ->
     spec = fields.SigFieldSpec(SIGNATURE_FIELD, on_page=seal.page if seal else 0, box=box)
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     output = io.BytesIO()
-    signers.PdfSigner(meta, signer=signer, stamp_style=_STAMP, new_field_spec=spec).sign_pdf(
-        writer, output=output, bytes_reserved=_reserved_bytes(signer)
-    )
+    pdf_signer = signers.PdfSigner(meta, signer=signer, stamp_style=_STAMP, new_field_spec=spec)
+    _outside_event_loop(lambda: pdf_signer.sign_pdf(writer, output=output, bytes_reserved=_reserved_bytes(signer)))
     return output.getvalue()
+
+
+def _outside_event_loop(work):
+    """pyHanko's synchronous API runs its own event loop (asyncio.run), which fails in a thread that already
+    runs one (an ASGI worker, a test driving a browser): then sign in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
