@@ -40,17 +40,28 @@ def seats_of(user):
     """The user's seats, newest first, with what they belong to."""
     return (
         DrawSeat.objects.filter(user=user)
-        .select_related("draw__application__organisation", "draw__inspection", "draw__panel")
+        .select_related(
+            "draw__application__organisation",
+            "draw__inspection",
+            "draw__panel",
+            "draw__supervision_case__filing__organisation",
+        )
         .order_by("-draw__drawn_at", "-pk")
     )
 
 
 def draw_list(*, kind: str = "", q: str = ""):
-    qs = Draw.objects.select_related("application", "organisation", "drawn_by").order_by("-drawn_at", "-pk")
+    qs = Draw.objects.select_related("application", "supervision_case", "organisation", "drawn_by").order_by(
+        "-drawn_at", "-pk"
+    )
     if kind:
         qs = qs.filter(kind=kind)
     if q:
-        qs = qs.filter(Q(application__number__icontains=q) | Q(organisation__name__icontains=q))
+        qs = qs.filter(
+            Q(application__number__icontains=q)
+            | Q(supervision_case__number__icontains=q)
+            | Q(organisation__name__icontains=q)
+        )
     return qs
 
 
