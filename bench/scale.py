@@ -64,7 +64,7 @@ def setup_django(url: str):
     django.setup()
     from django.conf import settings
 
-    settings.ROOT_URLCONF = "bench.scale_urls"
+    settings.ROOT_URLCONF = "bench._scale_urls"
     settings.ALLOWED_HOSTS = ["*"]
     settings.BACKGROUND_JOBS = "inline"
 
