@@ -12,6 +12,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.http import HttpRequest
+from cases.common.ratelimit import UNKNOWN, client_address
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
@@ -37,10 +38,12 @@ def current_context() -> AuditContext | None:
 
 
 def context_from_request(request: HttpRequest) -> AuditContext:
-    """A context for request: its X-Request-ID if well-formed (else a new one), and REMOTE_ADDR."""
+    """A context for request: its X-Request-ID if well-formed (else a new one), and the client's address
+    (behind the reverse proxies named in TRUSTED_PROXIES, the one they forwarded for, as /verify/ reads it)."""
     given = request.headers.get("X-Request-ID", "")
     request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
-    return AuditContext(request_id=request_id, ip=request.META.get("REMOTE_ADDR") or None, request=request)
+    ip = client_address(request)
+    return AuditContext(request_id=request_id, ip=None if ip == UNKNOWN else ip, request=request)
 
 
 @contextmanager

@@ -32,11 +32,12 @@ class Link:
 
 
 class AreaApplication(Application):
-    """An application whose menu is a list of our own links, shown to the listed roles (roles, not superuser
-    status: an administrator sees the areas the admin role is listed for)."""
+    """An application whose menu is a list of our own links, shown to the listed roles (and to superusers,
+    unless the area's pages are only for a role's own work, `for_superusers = False`)."""
 
     menu_template_name = "base/app_menu.html"
     allowed_roles: list[str] | None = None  # None: every signed-in user
+    for_superusers = True
     menu_links: list = []  # Link, or (title, url name inside the app, icon)
 
     def has_view_permission(self, user, obj=None):
@@ -44,7 +45,7 @@ class AreaApplication(Application):
         # the login page instead of answering 403.
         if not user.is_authenticated:
             return True
-        if self.allowed_roles is None:
+        if self.allowed_roles is None or (user.is_superuser and self.for_superusers):
             return True
         return any(roles.has_role(user, role) for role in self.allowed_roles)
 

@@ -17,6 +17,11 @@ def is_certificate_reader(user) -> bool:
     return user.is_superuser or user.has_perm("cases.view_resultbatch")
 
 
+def may_start_export(user) -> bool:
+    """Generating a batch's ZIP is a write: every reader of the batch but the read-only auditor."""
+    return user.is_superuser or not roles.has_role(user, roles.AUDITOR)
+
+
 def is_body_user(user) -> bool:
     return roles.has_role(user, roles.APPLICANT)
 

@@ -45,6 +45,7 @@ class FiledBodyApp(AreaApplication):
     icon = "verified_user"
     app_name = "body"
     allowed_roles = [roles.APPLICANT]
+    for_superusers = False  # the pages of a body's own members
     menu_links = [(_("Filing, supervision and reports"), "index", "verified_user")]
     index_path = path("", body_views.overview, name="index")
     case_path = path("cases/<int:pk>/", body_views.case_detail, name="case")

@@ -93,3 +93,11 @@ def test_middleware_context_reaches_events_recorded_in_the_request(client, clerk
     client.post("/accounts/login/", {"username": clerk.username, "password": "pw-for-tests"}, HTTP_X_REQUEST_ID="r-1")
     event = AuditEvent.objects.get(action="auth.login")
     assert (event.request_id, event.ip) == ("r-1", "127.0.0.1")
+
+
+def test_behind_a_trusted_proxy_the_client_address_is_the_one_forwarded(settings):
+    settings.TRUSTED_PROXIES = 1
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    assert context_from_request(request).ip == "203.0.113.7"
+    settings.TRUSTED_PROXIES = []
+    assert context_from_request(request).ip == "10.0.0.1"  # without the setting the header is not believed

@@ -103,3 +103,12 @@ def test_the_supervisor_and_chief_see_them(client, filing, supervised, superviso
         client.force_login(user)
         response = client.get(reverse("registry:filing", args=[filing.pk]))
         assert supervised.number in response.content.decode()
+
+
+def test_the_auditor_is_refused_an_export_by_the_service_and_offered_none_on_the_page(client, auditor):
+    from django.core.exceptions import PermissionDenied
+
+    from cases.certificates.services import documents
+
+    with pytest.raises(PermissionDenied):
+        documents.certificate_export_start(batch=None, actor=auditor)

@@ -7,7 +7,7 @@ import zipfile
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.urls import reverse
@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audits.services import audit_record
+from cases.certificates.access import may_start_export
 from cases.certificates.selectors import job_is_stalled
 from cases.common.identity import (  # noqa: F401 (re-exported: certificate code refers to them here)
     id_number_hash,
@@ -174,7 +175,8 @@ def certificate_documents_render_start(*, document_ids: list[int]) -> None:
 
 def certificate_export_start(*, batch: ResultBatch, actor) -> CertificateExport:
     """Start generating the batch's certificates as a ZIP of PDFs (or return the one under way)."""
-
+    if not may_start_export(actor):
+        raise PermissionDenied(_("Auditors read the records; they do not start exports."))
     with transaction.atomic():
         batch = locked(batch)
         if batch.state != BatchState.REGISTERED:

@@ -30,7 +30,6 @@ from cases.models import (
     ResultImport,
     SkillLevel,
 )
-from workflow import roles
 from workflow.selectors import open_tasks_of
 
 PROBLEMS_SHOWN = 200
@@ -143,6 +142,7 @@ def batch_detail(request, pk, import_form=None):
         "certificates": _paged(request, batch.certificates.order_by("number"), 50) if registered else None,
         "export": export,
         "export_running": export is not None and not export.is_finished,
+        "can_export": access.may_start_export(user),
         "review_tasks": [] if is_member or not batch.process_id else open_tasks_of(process_id=batch.process_id),
         "timeline": _timeline(batch, for_body=is_member or not access.is_certificate_reader(user)),
         "today": today,
@@ -282,7 +282,7 @@ def batch_submit(request, pk):
 @login_required
 @require_POST
 def export_start(request, pk):
-    if roles.has_role(request.user, roles.AUDITOR) and not request.user.is_superuser:
+    if not access.may_start_export(request.user):
         raise PermissionDenied(_("Auditors read the records; they do not start exports."))
     batch = access.access_batch(request.user, pk)
     try:
