@@ -12,6 +12,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.http import HttpRequest
+
 from cases.common.ratelimit import UNKNOWN, client_address
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
