@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audits.services import audit_record
 from cases.common.identity import (  # noqa: F401 (re-exported: certificate code refers to them here)
     id_number_hash,
     mask_id_number,
@@ -14,6 +15,7 @@ from cases.common.identity import (  # noqa: F401 (re-exported: certificate code
 from cases.common.services import transition
 from cases.models import (
     Certificate,
+    CertificateExport,
     CertificateState,
 )
 from workflow import roles
@@ -47,4 +49,25 @@ def certificate_revoke(*, certificate: Certificate, actor, reason: str) -> Certi
         fields=["revoked_at", "revoked_by", "revocation_reason"],
         data={"reason": reason, "number": certificate.number},
     )
+    bundles_invalidate(certificate=certificate, actor=actor)
     return certificate
+
+
+def bundles_invalidate(*, certificate: Certificate, actor) -> int:
+    """A revoked certificate may not circulate in a ZIP made before: the batch's finished downloads are withdrawn
+    (they are generated again on request). Inside the caller's transaction."""
+    stale = CertificateExport.objects.filter(batch_id=certificate.batch_id, status=CertificateExport.Status.DONE)
+    ids = list(stale.values_list("pk", flat=True))
+    if ids:
+        CertificateExport.objects.filter(pk__in=ids).update(
+            status=CertificateExport.Status.ERROR,
+            message=_("Withdrawn: certificate %(number)s was revoked on %(date)s. Generate the download again.")
+            % {"number": certificate.number, "date": timezone.localdate().isoformat()},
+        )
+        audit_record(
+            actor=actor,
+            action="resultbatch.exports_withdrawn",
+            obj=certificate.batch,
+            data={"certificate": certificate.number, "exports": ids},
+        )
+    return len(ids)
