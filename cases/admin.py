@@ -23,6 +23,7 @@ from cases.models import (
     RubricCriterion,
 )
 from cases.models.pools import validate_fields
+from cases.models.selection import SelectionCriterion, SelectionRubric
 
 
 class FieldsInput(forms.CharField):
@@ -174,6 +175,20 @@ class RubricCriterionInline(FrozenWhenPublishedInline):
 @admin.register(Rubric)
 class RubricAdmin(VersionedAdmin):
     inlines = [RubricCriterionInline]
+    child_relation, parent_field = "criteria", "rubric"
+
+
+class SelectionCriterionInline(FrozenWhenPublishedInline):
+    model = SelectionCriterion
+    extra = 1
+    fields = ["position", "code", "text", "weight", "guidance"]
+
+
+@admin.register(SelectionRubric)
+class SelectionRubricAdmin(VersionedAdmin):
+    """The public selection's scoring rubric: versioned like the assessment rubric; a call names its version."""
+
+    inlines = [SelectionCriterionInline]
     child_relation, parent_field = "criteria", "rubric"
 
 

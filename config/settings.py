@@ -265,6 +265,7 @@ CERTIFICATE_MINISTRY_CODE = env_str("CERTIFICATE_MINISTRY_CODE", "0000")  # 0000
 CERTIFICATE_PROVINCE_CODE = env_str("CERTIFICATE_PROVINCE_CODE", "11")  # Beijing
 ASSESSMENT_PLAN_NUMBER_PATTERN = env_str("ASSESSMENT_PLAN_NUMBER_PATTERN", "京技认计{year}{seq:06d}")
 RESULT_BATCH_NUMBER_PATTERN = env_str("RESULT_BATCH_NUMBER_PATTERN", "京技认报{year}{seq:06d}")
+SELECTION_CALL_NUMBER_PATTERN = env_str("SELECTION_CALL_NUMBER_PATTERN", "京技遴{year}{seq:03d}")  # public selection calls
 # Working days after the assessment within which results are reported, by kind of body.
 RESULTS_DUE_WORKING_DAYS = {
     "enterprise": env_int("RESULTS_DUE_DAYS_ENTERPRISE", 10),
@@ -370,6 +371,9 @@ DOCUMENT_NUMBER_PATTERNS = {
         "filing_certificate": "京人社技备字〔{year}〕第{seq:05d}号",
         "rectification_notice": "京人社技监改字〔{year}〕第{seq:05d}号",
         "sanction_decision": "京人社技监处字〔{year}〕第{seq:05d}号",
+        "selection_call": "京人社技遴告字〔{year}〕第{seq:05d}号",
+        "selection_ranking": "京人社技遴公字〔{year}〕第{seq:05d}号",
+        "selection_notice": "京人社技遴通字〔{year}〕第{seq:05d}号",
     }.items()
 }
 # The signing key: a PKCS#12 file and its passphrase, or a PKCS#11 token (HSM) with DOCUMENT_SIGNING_BACKEND=pkcs11.

@@ -67,6 +67,11 @@ class StepCode(models.TextChoices):
     SUPERVISION_DECISION = "supervision_decision", _("Supervision: decision on the findings")
     SUPERVISION_VERIFY = "supervision_verify", _("Supervision: verifying the rectification")
     SUPERVISION_SANCTION = "supervision_sanction", _("Supervision: sanction decision")
+    SELECTION_ELIGIBILITY = "selection_eligibility", _("Selection: eligibility check")
+    SELECTION_PANEL = "selection_panel", _("Selection: drawing the panel")
+    SELECTION_SCORING = "selection_scoring", _("Selection: expert scoring")
+    SELECTION_CONFIRMATION = "selection_confirmation", _("Selection: confirming the list")
+    SELECTION_CONCLUSION = "selection_conclusion", _("Selection: concluding after the publication")
 
 
 # Used when a step has no row in StepLimit; the data migration seeds the table with these.
@@ -85,6 +90,11 @@ DEFAULT_STEP_LIMITS: dict[str, int] = {
     StepCode.SUPERVISION_DECISION: 5,
     StepCode.SUPERVISION_VERIFY: 5,
     StepCode.SUPERVISION_SANCTION: 10,
+    StepCode.SELECTION_ELIGIBILITY: 5,
+    StepCode.SELECTION_PANEL: 5,
+    StepCode.SELECTION_SCORING: 10,
+    StepCode.SELECTION_CONFIRMATION: 5,
+    StepCode.SELECTION_CONCLUSION: 5,
 }
 
 
@@ -179,6 +189,8 @@ class NotificationKind(models.TextChoices):
     TEAM_ASSIGNED = "team_assigned", _("You are on a supervision inspection team")
     BATCH_DECIDED = "batch_decided", _("A result batch is registered, returned or rejected")
     SUPERVISION_OPENED = "supervision_opened", _("A supervision case is opened about your body")
+    SELECTION_PUBLISHED = "selection_published", _("A public selection list is published")
+    SELECTION_DECIDED = "selection_decided", _("A public selection application is decided")
 
 
 class Notification(models.Model):
@@ -287,6 +299,7 @@ class WorkItem(models.Model):
         SUPERVISION = "supervision", _("Supervision")
         BATCH = "batch", _("Certificate batch")
         SEAT = "seat", _("Seat confirmation")
+        SELECTION = "selection", _("Public selection")
 
     key = models.CharField(_("key"), max_length=40, unique=True, help_text=_('"task:<id>" or "seat:<id>"'))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)

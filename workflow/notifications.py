@@ -392,6 +392,15 @@ def notification_text(notification: Notification) -> str:
     if kind == K.SUPERVISION_OPENED:
         values["trigger"] = _(data["trigger"]) if data.get("trigger") else ""
         return _("Supervision case %(subject)s has been opened about your body (%(trigger)s).") % values
+    if kind == K.SELECTION_PUBLISHED:
+        return _("The selection list of %(subject)s is published; objections are taken until %(date)s.") % values
+    if kind == K.SELECTION_DECIDED:
+        outcome = data.get("outcome")
+        if outcome == "selected":
+            return _("Application %(subject)s has been selected; it continues into the filing flow.") % values
+        if outcome == "ineligible":
+            return _("Application %(subject)s does not meet the conditions of the call (see the notice).") % values
+        return _("Application %(subject)s has not been selected; the notice gives the reasons.") % values
     if kind == K.TASK_ESCALATED:
         return (
             ngettext(

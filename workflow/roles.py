@@ -141,6 +141,26 @@ ROLE_PERMISSIONS[ADMIN] = [
     "api.view_webhookdelivery",
 ]
 
+# Public selection (遴选): the chief and the administrator create, amend and publish calls (and keep the
+# selection rubric versions); the clerk checks eligibility; the chief draws the panel, confirms and concludes;
+# regulators and the auditor read. Experts score what they are drawn for, organisations apply as members.
+_SELECTION_READ = ["cases.view_selectioncall", "cases.view_selectionapplication", "cases.view_selectionrubric"]
+_SELECTION_RUBRIC = [
+    f"cases.{verb}_{model}"
+    for model in ("selectionrubric", "selectioncriterion")
+    for verb in ("add", "change", "delete")
+]
+_SELECTION_PERMISSIONS = {
+    CLERK: _SELECTION_READ + ["cases.check_selection_eligibility"],
+    CHIEF: _SELECTION_READ + ["cases.manage_selectioncall", "cases.conduct_selection"],
+    APPROVER: _SELECTION_READ,
+    SUPERVISOR: _SELECTION_READ,
+    AUDITOR: _SELECTION_READ,
+    ADMIN: _SELECTION_READ + _SELECTION_RUBRIC + ["cases.manage_selectioncall", "cases.view_selectioncriterion"],
+}
+for _role, _extra in _SELECTION_PERMISSIONS.items():
+    ROLE_PERMISSIONS[_role] = [*ROLE_PERMISSIONS[_role], *_extra]
+
 
 def sync_role_groups(apps, schema_editor=None) -> None:
     """Create the role groups and grant each its permissions (usable from migrations)."""

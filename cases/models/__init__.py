@@ -47,6 +47,23 @@ from cases.models.numbering import NumberSequence
 from cases.models.occupations import District, Occupation, SkillLevel
 from cases.models.organisations import Organisation
 from cases.models.pools import DeclaredRelation, Draw, DrawSeat, ExpertProfile, InspectorProfile
+from cases.models.selection import (
+    CallState,
+    Continuation,
+    SelectionAmendment,
+    SelectionApplication,
+    SelectionCall,
+    SelectionCriterion,
+    SelectionCriterionScore,
+    SelectionEntry,
+    SelectionLot,
+    SelectionObjection,
+    SelectionPanel,
+    SelectionRubric,
+    SelectionScore,
+    SelectionState,
+    TieRule,
+)
 from cases.models.supervision import (
     AnnualReport,
     AnnualReportLine,
@@ -123,4 +140,19 @@ __all__ = [
     "SupplementRound",
     "TargetPopulation",
     "Venue",
+    "CallState",
+    "Continuation",
+    "SelectionAmendment",
+    "SelectionApplication",
+    "SelectionCall",
+    "SelectionCriterion",
+    "SelectionCriterionScore",
+    "SelectionEntry",
+    "SelectionLot",
+    "SelectionObjection",
+    "SelectionPanel",
+    "SelectionRubric",
+    "SelectionScore",
+    "SelectionState",
+    "TieRule",
 ]
