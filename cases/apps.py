@@ -4,7 +4,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 # The capabilities that declare pages of flow steps (workflow.steps), in the order of the flows.
-STEP_MODULES = ["applications", "inspections", "assessments", "supervision", "certificates"]
+STEP_MODULES = ["applications", "inspections", "assessments", "supervision", "certificates", "selection"]
 
 
 class CasesConfig(AppConfig):

@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("app/", site.urls),
     path("directory/", include("cases.registry.public_urls")),
+    path("selections/", include("cases.selection.public_urls")),  # public selections and objections to their lists
     path("notices/", include("cases.notices.urls")),  # public notices and online objections
     path("api/v1/", include((rest_urls.v1, "api"))),
     path("api/", include((rest_urls.docs, "api_docs"))),

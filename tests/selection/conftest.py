@@ -1,0 +1,166 @@
+"""A public selection's world: two occupations, social organisations with complete applications, an expert pool,
+and calls whose window lies in the past (the services take `today`), so that the window has closed when the
+flow's timers fire."""
+
+import itertools
+from datetime import timedelta
+
+import pytest
+from dateutil.relativedelta import relativedelta
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone, translation
+from viewflow.workflow.timers import fire_due_timers
+
+from cases.applications.simulation import TINY_PDF
+from cases.common.demo import OCCUPATIONS_SAMPLE
+from cases.common.reference import occupations_import_csv
+from cases.models import (
+    Attachment,
+    EvaluationStandard,
+    ExpertProfile,
+    Occupation,
+    Organisation,
+    RosterMember,
+    ScopeItem,
+    SelectionRubric,
+    Venue,
+)
+from cases.selection.services import applications as apply
+from cases.selection.services import calls
+from tests.factories import OrganisationFactory, UserFactory
+from workflow import roles
+
+ELDER_CARE, HOUSEKEEPING = "4-10-01-05", "4-10-01-01"
+_ids = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.BACKGROUND_JOBS = "inline"
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """Messages raised by services are compared in English (the msgids), whatever the catalogues say."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def occupations(db):
+    occupations_import_csv(text=OCCUPATIONS_SAMPLE.read_text(encoding="utf-8"))
+    return Occupation.objects.get(code=ELDER_CARE), Occupation.objects.get(code=HOUSEKEEPING)
+
+
+@pytest.fixture
+def rubric(db):
+    return SelectionRubric.objects.current()
+
+
+@pytest.fixture
+def experts(db):
+    """Four experts whose field (occupation group 4-10) covers both occupations of the call."""
+    people = [UserFactory(username=f"t-sel-expert-{n}", roles=[roles.EXPERT]) for n in range(4)]
+    ExpertProfile.objects.bulk_create(ExpertProfile(user=user, fields=["4-10"]) for user in people)
+    return people
+
+
+def the_past(days: int):
+    return timezone.localdate() - timedelta(days=days)
+
+
+def make_call(chief, occupations, *, opens=None, closes=None, quota=2, publish=True, **fields):
+    """A call for the given occupations at level 4, published the day before its window opens."""
+    opens = opens or the_past(30)
+    closes = closes or opens + timedelta(days=10)
+    values = {
+        "title": "2026年养老护理员、家政服务员社会培训评价组织遴选",
+        "window_opens": opens,
+        "window_closes": closes,
+        "publication_days": 5,
+        "min_years_established": 3,
+        "min_capacity": 100,
+        "min_examiners": 1,
+        "min_venues": 1,
+        "clean_record_years": 3,
+        "require_good_credit": True,
+        "rubric": SelectionRubric.objects.current(),
+        "panel_size": 3,
+        "tie_rule": "criterion",
+        "tie_criterion": "S1",
+        "continuation": "inspection",
+        **fields,
+    }
+    call = calls.call_create(actor=chief, **values)
+    for occupation in occupations:
+        calls.lot_set(call=call, actor=chief, occupation=occupation, level=4, quota=quota)
+    if publish:
+        calls.call_publish(call=call, actor=chief, today=opens - timedelta(days=1))
+    call.refresh_from_db()
+    return call
+
+
+def social_applicant(name: str | None = None):
+    n = next(_ids)
+    user = UserFactory(username=f"t-sel-applicant-{n}", roles=[roles.APPLICANT])
+    organisation = OrganisationFactory(name=name or f"测试职业技能评价中心{n}", kind=Organisation.Kind.SOCIAL, members=[user])
+    return user, organisation
+
+
+def fill(application, applicant, occupation, *, examiners=1, capacity=300, established_years=5, venues=1):
+    """Every section the call and the filing application ask for, and the declared facts."""
+    apply.section_save(
+        application=application,
+        actor=applicant,
+        child=ScopeItem(
+            occupation=occupation, levels=[4], methods=["process"], standard=EvaluationStandard.NATIONAL,
+            yearly_capacity=capacity,
+        ),
+    )
+    apply.populations_update(application=application, actor=applicant, target_populations=["own_staff"])
+    people = [(RosterMember.Role.EXAMINER, occupation, "考评员证书")] * examiners + [(RosterMember.Role.SUPERVISOR, None, "")]
+    for number, (role, occ, qualification) in enumerate(people):
+        apply.section_save(
+            application=application,
+            actor=applicant,
+            child=RosterMember(
+                role=role, name=f"人员{number}", id_number="11010519491231002X", occupation=occ, qualification=qualification
+            ),
+        )
+    for number in range(venues):
+        apply.section_save(
+            application=application,
+            actor=applicant,
+            child=Venue(address=f"北京市朝阳区测试路{number + 1}号", area_sqm=300, workstations=30),
+        )
+    for kind in Attachment.REQUIRED:
+        upload = SimpleUploadedFile(f"{kind}.pdf", TINY_PDF, content_type="application/pdf")
+        apply.attachment_add(application=application, actor=applicant, kind=kind, uploaded=upload)
+    apply.facts_declare(
+        application=application,
+        actor=applicant,
+        established_on=timezone.localdate() - relativedelta(years=established_years),
+        good_credit=True,
+        clean_record=True,
+        truthful=True,
+    )
+    return application
+
+
+def applied(call, occupation, *, name=None, submit=True, **fill_options):
+    """A social organisation's complete application to the call, submitted inside the window."""
+    user, organisation = social_applicant(name)
+    application = apply.selection_application_create(
+        call=call, organisation=organisation, actor=user, today=call.window_opens
+    )
+    fill(application, user, occupation, **fill_options)
+    if submit:
+        apply.selection_submit(application=application, actor=user, today=call.window_opens)
+    application.refresh_from_db()
+    return application, user
+
+
+def close_window() -> int:
+    """The window has closed (it lies in the past): the flow's timers fire and the eligibility tasks appear."""
+    return fire_due_timers()
