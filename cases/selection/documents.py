@@ -97,7 +97,6 @@ def notice_document(
             "outcome": outcome,
             "reasons": reasons,
             "entries": list(entries),
-            "continuation": application.call.get_continuation_display(),
         },
         actor=actor,
         title=TITLES[outcome],

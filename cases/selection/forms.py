@@ -5,9 +5,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from cases.applications.forms import DateInput, ScopeItemForm
+from cases.applications.forms import DateInput, PublicObjectionForm, ScopeItemForm
+from cases.applications.forms import ObjectionForm as FilingObjectionForm
 from cases.assessments.forms import ScoreForm
-from cases.common.uploads import check_upload
 from cases.models import Occupation, SelectionCall, SelectionLot, SelectionRubric, SkillLevel
 from cases.selection.services.calls import CALL_FIELDS
 
@@ -241,36 +241,23 @@ def _listed_choices(call) -> list[tuple]:
     return [("", _("The list as a whole")), *((str(pk), name) for pk, name in names)]
 
 
-class ObjectionForm(forms.Form):
-    """An objection to a published list: by anyone online, or recorded by the chief."""
-
-    concerning = forms.ChoiceField(label=_("Concerning"), required=False)
-    raised_by = forms.CharField(label=_("Your name or organisation"), max_length=100)
-    contact = forms.CharField(
-        label=_("How to reach you (phone or e-mail)"), max_length=100, help_text=_("Only the bureau sees it.")
-    )
-    content = forms.CharField(
-        label=_("Grounds of the objection"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
-    )
-    evidence = forms.FileField(label=_("Evidence (optional: PDF, PNG or JPEG)"), required=False)
+class _Concerning:
+    """Which organisation of the published list an objection concerns (or the list as a whole)."""
 
     def __init__(self, *args, call, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["concerning"].choices = _listed_choices(call)
-
-    def clean_evidence(self):
-        uploaded = self.cleaned_data.get("evidence")
-        if uploaded:
-            check_upload(uploaded)
-        return uploaded
+        self.fields["concerning"] = forms.ChoiceField(
+            label=_("Concerning"), required=False, choices=_listed_choices(call)
+        )
+        self.order_fields(["concerning"])
 
 
-class RecordObjectionForm(ObjectionForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["raised_by"].label = _("Raised by")
-        self.fields["contact"].required = False
-        del self.fields["evidence"]
+class ObjectionForm(_Concerning, PublicObjectionForm):
+    """An objection anyone files online against a published list (as on /notices/ for a filing's notice)."""
+
+
+class RecordObjectionForm(_Concerning, FilingObjectionForm):
+    """An objection the chief records, received by letter or telephone."""
 
 
 class ResolveObjectionForm(forms.Form):

@@ -221,7 +221,7 @@ def ranking_rows_for_document(ranking: Ranking) -> list[dict]:
     """The ranking as plain values for the published list's PDF."""
     return [
         {
-            "lot": str(lot.lot),
+            "lot": lot.lot,  # rendered in the documents' language
             "quota": lot.lot.quota,
             "rows": [
                 {

@@ -331,7 +331,7 @@ def _application_page(request, application, **bound):
     if editable:
         section_forms = {
             "scope_form": forms.CallScopeItemForm(application=filing, call=application.call),
-            "roster_form": RosterMemberForm(),
+            "roster_form": RosterMemberForm(application=filing),
             "venue_form": VenueForm(),
             "attachment_form": AttachmentForm(),
             "populations_form": PopulationsForm(initial={"target_populations": filing.target_populations}),
@@ -420,7 +420,13 @@ def scope_add(request, pk):
 @login_required
 @require_POST
 def roster_add(request, pk):
-    return _section_add(request, pk, "roster_form", lambda data, application: RosterMemberForm(data), "roster")
+    return _section_add(
+        request,
+        pk,
+        "roster_form",
+        lambda data, application: RosterMemberForm(data, application=application.filing),
+        "roster",
+    )
 
 
 @login_required

@@ -3,30 +3,24 @@ and calls whose window lies in the past (the services take `today`), so that the
 flow's timers fire."""
 
 import itertools
+import random
 from datetime import timedelta
 
 import pytest
-from dateutil.relativedelta import relativedelta
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 from viewflow.workflow.timers import fire_due_timers
 
-from cases.applications.simulation import TINY_PDF
 from cases.common.demo import OCCUPATIONS_SAMPLE
 from cases.common.reference import occupations_import_csv
 from cases.models import (
-    Attachment,
-    EvaluationStandard,
     ExpertProfile,
     Occupation,
     Organisation,
-    RosterMember,
-    ScopeItem,
     SelectionRubric,
-    Venue,
 )
 from cases.selection.services import applications as apply
 from cases.selection.services import calls
+from cases.selection.simulation import fill_application
 from tests.factories import OrganisationFactory, UserFactory
 from workflow import roles
 
@@ -104,46 +98,24 @@ def make_call(chief, occupations, *, opens=None, closes=None, quota=2, publish=T
 def social_applicant(name: str | None = None):
     n = next(_ids)
     user = UserFactory(username=f"t-sel-applicant-{n}", roles=[roles.APPLICANT])
-    organisation = OrganisationFactory(name=name or f"测试职业技能评价中心{n}", kind=Organisation.Kind.SOCIAL, members=[user])
+    organisation = OrganisationFactory(
+        name=name or f"测试职业技能评价中心{n}", kind=Organisation.Kind.SOCIAL, members=[user]
+    )
     return user, organisation
 
 
-def fill(application, applicant, occupation, *, examiners=1, capacity=300, established_years=5, venues=1):
-    """Every section the call and the filing application ask for, and the declared facts."""
-    apply.section_save(
-        application=application,
-        actor=applicant,
-        child=ScopeItem(
-            occupation=occupation, levels=[4], methods=["process"], standard=EvaluationStandard.NATIONAL,
-            yearly_capacity=capacity,
-        ),
-    )
-    apply.populations_update(application=application, actor=applicant, target_populations=["own_staff"])
-    people = [(RosterMember.Role.EXAMINER, occupation, "考评员证书")] * examiners + [(RosterMember.Role.SUPERVISOR, None, "")]
-    for number, (role, occ, qualification) in enumerate(people):
-        apply.section_save(
-            application=application,
-            actor=applicant,
-            child=RosterMember(
-                role=role, name=f"人员{number}", id_number="11010519491231002X", occupation=occ, qualification=qualification
-            ),
-        )
-    for number in range(venues):
-        apply.section_save(
-            application=application,
-            actor=applicant,
-            child=Venue(address=f"北京市朝阳区测试路{number + 1}号", area_sqm=300, workstations=30),
-        )
-    for kind in Attachment.REQUIRED:
-        upload = SimpleUploadedFile(f"{kind}.pdf", TINY_PDF, content_type="application/pdf")
-        apply.attachment_add(application=application, actor=applicant, kind=kind, uploaded=upload)
-    apply.facts_declare(
-        application=application,
-        actor=applicant,
-        established_on=timezone.localdate() - relativedelta(years=established_years),
-        good_credit=True,
-        clean_record=True,
-        truthful=True,
+def fill(application, applicant, occupation, *, capacity=300, examiners=1, venues=1, **options):
+    """Every section the call and the filing application ask for, and the declared facts (level 4)."""
+    lot = application.call.lots.get(occupation=occupation, level=4)
+    fill_application(
+        application,
+        applicant,
+        lot,
+        rng=random.Random(1),
+        capacity=capacity,
+        examiners=examiners,
+        venues=venues,
+        **options,
     )
     return application
 

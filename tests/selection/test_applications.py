@@ -34,7 +34,9 @@ def test_before_the_window_the_application_is_prepared_but_not_submitted(chief, 
     application, user = applied(call, occupations[0], submit=False)
     today = timezone.localdate()
     problems = selection_problems(application, today)
-    assert problems == [f"Applications to {call.number} open on {call.window_opens.isoformat()}; they cannot be submitted before."]
+    assert problems == [
+        f"Applications to {call.number} open on {call.window_opens.isoformat()}; they cannot be submitted before."
+    ]
     with pytest.raises(ValidationError, match="open on"):
         apply.selection_submit(application=application, actor=user)
     apply.selection_submit(application=application, actor=user, today=call.window_opens)
@@ -109,7 +111,9 @@ def test_a_revocation_in_the_period_fails_the_record_condition(chief, occupation
         valid_until=call.window_opens + timedelta(days=400),
         registered_by=user,
     )
-    Filing.objects.filter(pk=filing.pk).update(status="revoked", status_changed_on=call.window_opens - timedelta(days=100))
+    Filing.objects.filter(pk=filing.pk).update(
+        status="revoked", status_changed_on=call.window_opens - timedelta(days=100)
+    )
     row = next(c for c in conditions(application, call.window_opens) if "sanction" in c.label)
     assert not row.met and "京技备X revoked on" in row.detail
 
@@ -121,7 +125,13 @@ def test_the_scope_form_offers_only_the_calls_occupations_and_levels(chief, occu
     assert list(form.fields["occupation"].queryset) == [occupations[0]]
     assert [value for value, _label in form.fields["levels"].choices] == [4]
     bound = CallScopeItemForm(
-        {"occupation": occupations[1].pk, "levels": [4], "methods": ["process"], "standard": "national", "yearly_capacity": 100},
+        {
+            "occupation": occupations[1].pk,
+            "levels": [4],
+            "methods": ["process"],
+            "standard": "national",
+            "yearly_capacity": 100,
+        },
         application=application.filing,
         call=call,
     )
@@ -141,7 +151,9 @@ def test_only_social_organisations_apply_and_once_per_call(chief, occupations):
     enterprise_user = UserFactory(username="t-ent", roles=[roles.APPLICANT])
     enterprise = OrganisationFactory(kind=Organisation.Kind.ENTERPRISE, members=[enterprise_user])
     with pytest.raises(ValidationError, match="Only social training evaluation organisations"):
-        apply.selection_application_create(call=call, organisation=enterprise, actor=enterprise_user, today=call.window_opens)
+        apply.selection_application_create(
+            call=call, organisation=enterprise, actor=enterprise_user, today=call.window_opens
+        )
     application, user = applied(call, occupations[0], submit=False)
     with pytest.raises(ValidationError, match="already has an application"):
         apply.selection_application_create(
@@ -153,7 +165,9 @@ def test_someone_else_cannot_apply_for_an_organisation(chief, occupations, appli
     call = make_call(chief, occupations)
     _user, organisation = social_applicant()
     with pytest.raises(PermissionDenied):
-        apply.selection_application_create(call=call, organisation=organisation, actor=applicant, today=call.window_opens)
+        apply.selection_application_create(
+            call=call, organisation=organisation, actor=applicant, today=call.window_opens
+        )
 
 
 def test_submission_enters_the_lots_and_starts_the_flow_waiting_for_the_window(chief, occupations):

@@ -41,7 +41,12 @@ def test_only_the_chief_or_the_administrator_manages_calls(clerk, approver, occu
     for user in (clerk, approver):
         with pytest.raises(PermissionDenied):
             calls.call_create(
-                actor=user, title="x", window_opens=_today(), window_closes=_today(), rubric=rubric, tie_rule="submitted"
+                actor=user,
+                title="x",
+                window_opens=_today(),
+                window_closes=_today(),
+                rubric=rubric,
+                tie_rule="submitted",
             )
 
 

@@ -68,7 +68,13 @@ def test_the_published_list_takes_objections_online(client, call, chief, clerk, 
     evidence = SimpleUploadedFile("evidence.pdf", TINY_PDF, content_type="application/pdf")
     response = client.post(
         url,
-        {"raised_by": "李四", "contact": "13900000000", "content": "甲中心场地不符", "concerning": str(a.pk), "evidence": evidence},
+        {
+            "raised_by": "李四",
+            "contact": "13900000000",
+            "content": "甲中心场地不符",
+            "concerning": str(a.pk),
+            "evidence": evidence,
+        },
     )
     assert response.status_code == 302
     objection = SelectionObjection.objects.get()
@@ -141,7 +147,7 @@ def test_the_chief_creates_a_call_and_adds_lots_through_the_pages(client, chief,
     response = client.post(reverse("selection:call_publish", args=[call_pk]))
     assert response.status_code == 302
     page = client.get(detail).content.decode()
-    assert "养老护理员" in page and "data-testid=\"amend\"" in page
+    assert "养老护理员" in page and 'data-testid="amend"' in page
 
 
 def test_the_applicant_applies_from_the_list_of_open_calls(client, chief, occupations):
@@ -157,7 +163,7 @@ def test_the_applicant_applies_from_the_list_of_open_calls(client, chief, occupa
     response = client.post(reverse("selection:apply", args=[call.pk]))
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
-    assert "data-testid=\"problems\"" in page and "data-testid=\"scope-form\"" in page
+    assert 'data-testid="problems"' in page and 'data-testid="scope-form"' in page
 
 
 def test_an_application_page_is_its_organisations_and_the_bureaus(client, call, occupations, applicant, clerk):
@@ -196,7 +202,7 @@ def test_every_step_has_its_task_page(client, call, chief, clerk, occupations):
     client.force_login(chief)
     client.post(reverse("tasks:claim", args=[task.pk]))
     page = client.get(reverse("tasks:detail", args=[task.pk])).content.decode()
-    assert "data-testid=\"pool\"" in page
+    assert 'data-testid="pool"' in page
 
 
 def test_the_publication_tasks_show_the_list_and_objections(client, call, chief, clerk, occupations):
@@ -204,7 +210,8 @@ def test_the_publication_tasks_show_the_list_and_objections(client, call, chief,
     from cases.models import SelectionCall
 
     SelectionCall.objects.filter(pk=call.pk).update(
-        publication_starts=timezone.localdate() - timedelta(days=9), publication_ends=timezone.localdate() - timedelta(days=1)
+        publication_starts=timezone.localdate() - timedelta(days=9),
+        publication_ends=timezone.localdate() - timedelta(days=1),
     )
     Task.objects.filter(flow_task=SelectionFlow.publication, status=STATUS.SCHEDULED).update(scheduled=timezone.now())
     assert fire_due_timers() == 2

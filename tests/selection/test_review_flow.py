@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 from viewflow.workflow.timers import fire_due_timers
@@ -62,7 +63,9 @@ def test_the_window_closing_puts_each_application_in_the_clerks_queue(chief, occ
     call = make_call(chief, occupations)
     application, _ = applied(call, occupations[0])
     assert not _open(SelectionFlow.eligibility).exists()
-    assert Task.objects.get(flow_task=SelectionFlow.window, process_id=application.process_id).status == STATUS.SCHEDULED
+    assert (
+        Task.objects.get(flow_task=SelectionFlow.window, process_id=application.process_id).status == STATUS.SCHEDULED
+    )
     close_window()
     task = _open(SelectionFlow.eligibility, application).get()
     row = WorkItem.objects.get(task=task)
@@ -254,9 +257,7 @@ def test_a_change_to_the_proposal_needs_its_reason_and_respects_the_quota(review
     with pytest.raises(ValidationError, match="give the reason"):
         review.list_confirm(call=call, actor=chief, selected={entries[b.pk], entries[a.pk]})
     with pytest.raises(ValidationError, match="wants 2 organisations; 3 are on the list"):
-        review.list_confirm(
-            call=call, actor=chief, selected=set(entries.values()), reasons={entries[a.pk]: "调整"}
-        )
+        review.list_confirm(call=call, actor=chief, selected=set(entries.values()), reasons={entries[a.pk]: "调整"})
     review.list_confirm(
         call=call,
         actor=chief,
@@ -288,7 +289,11 @@ def test_objections_are_taken_during_the_publication_only(reviewed, chief):
     with pytest.raises(ValidationError, match="only while the list is on publication"):
         publication.objection_submit(call=call, raised_by="张三", contact="13800000000", content="有异议")
     objection = publication.objection_submit(
-        call=call, raised_by="张三", contact="13800000000", content="乙中心考评员不足", application_id=b.pk,
+        call=call,
+        raised_by="张三",
+        contact="13800000000",
+        content="乙中心考评员不足",
+        application_id=b.pk,
         today=call.publication_starts,
     )
     assert objection.source == "online" and objection.application == b
@@ -311,7 +316,15 @@ def test_the_conclusion_waits_for_every_objection_and_continues_the_selected(rev
     for application in (a, b, c, d):
         application.refresh_from_db()
     assert (a.state, b.state, c.state, d.state) == (S.NOT_SELECTED, S.SELECTED, S.SELECTED, S.INELIGIBLE)
-    assert "ranked 3" in a.outcome_reasons
+    entry = a.entries.get()
+    with translation.override("zh-hans"):  # the notices' language
+        expected = _("%(lot)s: ranked %(rank)s with %(result)s; the call wants %(quota)d organisations.") % {
+            "lot": entry.lot,
+            "rank": 3,
+            "result": a.result,
+            "quota": 2,
+        }
+    assert a.outcome_reasons == expected
     # The selected continue into the filing flow at the site inspection, accepted by the clerk who checked them.
     for application in (b, c):
         filing = application.filing
@@ -342,7 +355,7 @@ def test_an_upheld_objection_takes_an_organisation_off_the_list(reviewed, chief)
         publication.selection_conclude(call=call, actor=chief, removals={entry.pk: ""})
     publication.selection_conclude(call=call, actor=chief, removals={entry.pk: "异议成立：考评员资质造假"})
     b.refresh_from_db()
-    assert b.state == S.NOT_SELECTED and "异议成立" in b.outcome_reasons
+    assert b.state == S.NOT_SELECTED and "异议成立：考评员资质造假" in b.outcome_reasons
 
 
 def test_straight_to_registration_when_the_review_replaces_inspection(chief, clerk, approver, occupations, experts):

@@ -3,12 +3,13 @@ the conclusion after the period: notices to every applicant, the selected ones i
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from audits.services import audit_record
 from cases.common.services import transition
 from cases.common.uploads import check_upload
+from cases.documents.pdf import DOCUMENT_LANGUAGE
 from cases.models import CallState as C
 from cases.models import SelectionApplication, SelectionCall, SelectionEntry, SelectionObjection
 from cases.models import SelectionState as S
@@ -109,6 +110,12 @@ def objection_resolve(*, objection, actor, resolution: str) -> SelectionObjectio
 
 
 def _not_selected_reasons(application: SelectionApplication) -> str:
+    """Why an application is not on the final list, lot by lot, in the language of the bureau's notices."""
+    with translation.override(DOCUMENT_LANGUAGE):
+        return _reasons_text(application)
+
+
+def _reasons_text(application: SelectionApplication) -> str:
     lines = []
     for entry in application.entries.select_related("lot__occupation").order_by("lot_id"):
         if entry.change_reason and not entry.selected:
@@ -174,11 +181,12 @@ def selection_conclude(*, call, actor, removals: dict[int, str] | None = None, t
             chosen = list(application.entries.filter(selected=True).select_related("lot__occupation"))
             application.decided_at = timezone.now()
             if chosen:
-                application.outcome_reasons = "\n".join(
-                    _("%(lot)s: ranked %(rank)s with %(result)s.")
-                    % {"lot": entry.lot, "rank": entry.rank, "result": application.result}
-                    for entry in chosen
-                )
+                with translation.override(DOCUMENT_LANGUAGE):
+                    application.outcome_reasons = "\n".join(
+                        _("%(lot)s: ranked %(rank)s with %(result)s.")
+                        % {"lot": entry.lot, "rank": entry.rank, "result": application.result}
+                        for entry in chosen
+                    )
                 transition(application, actor, "select", fields=["decided_at", "outcome_reasons"], public=True)
                 filing_continue(application=application, actor=actor, lots=[entry.lot for entry in chosen])
                 outcome = documents.SELECTED
