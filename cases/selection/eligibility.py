@@ -260,7 +260,7 @@ def selection_problems(application: SelectionApplication, today: date) -> list[s
         problems.append(window)
     problems += application_problems(application.filing)
     problems += [condition.detail for condition in conditions(application, today) if not condition.met]
-    return problems
+    return list(dict.fromkeys(problems))  # each named once (an empty scope fails several conditions alike)
 
 
 def sections_digest(application: SelectionApplication) -> str:
