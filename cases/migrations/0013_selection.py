@@ -233,6 +233,7 @@ class Migration(migrations.Migration):
             name="SelectionApplication",
             fields=[
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.CharField(max_length=32, unique=True, verbose_name="application number")),
                 (
                     "state",
                     django_fsm.FSMField(

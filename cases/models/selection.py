@@ -265,6 +265,8 @@ A = SelectionState
 class SelectionApplication(ConcurrentTransitionMixin, models.Model):
     """An organisation's application to a call (遴选申报): a filing draft of its own plus the declared facts."""
 
+    # The number of the filing draft it comes with: the case keeps one number from the call to the registry.
+    number = models.CharField(_("application number"), max_length=32, unique=True)
     call = models.ForeignKey(SelectionCall, on_delete=models.PROTECT, related_name="applications")
     organisation = models.ForeignKey(
         "cases.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
@@ -316,7 +318,7 @@ class SelectionApplication(ConcurrentTransitionMixin, models.Model):
         ]
 
     def __str__(self):
-        return self.filing.number
+        return self.number
 
     @property
     def is_editable(self) -> bool:

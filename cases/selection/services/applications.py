@@ -59,7 +59,7 @@ def selection_application_create(
             raise ValidationError(_("Your organisation already has an application to this call."))
         filing = filing_services.application_create(organisation=organisation, actor=actor)
         application = SelectionApplication.objects.create(
-            call=call, organisation=organisation, filing=filing, created_by=actor
+            number=filing.number, call=call, organisation=organisation, filing=filing, created_by=actor
         )
         audit_record(
             actor=actor,
