@@ -11,8 +11,10 @@ from cases.supervision.services import annual_reports as report_services
 from cases.supervision.services import campaigns as campaign_services
 from cases.supervision.services import cases as supervision
 from cases.supervision.services.annual_reports import ReportLine
+from tests.factories import UserFactory
 from tests.registry.helpers import make_filing
 from tests.supervision import steps
+from workflow import roles
 
 pytestmark = pytest.mark.django_db
 
@@ -23,9 +25,9 @@ def world(case, filing, supervisor, inspectors, applicant, occupations, organisa
     steps.to_verifying(case, supervisor, inspectors, applicant)
     supervision.rectification_verify(case=case, actor=supervisor, decision="accept", note="ok")
     other = make_filing(occupations=occupations)
-    campaign = campaign_services.campaign_create(
-        actor=supervisor, name="抽查", inspector_pool=inspectors, sample_size=1
-    )
+    # Two inspectors just visited `case`'s body: rotation keeps them off a draw for it, so the pool has two more.
+    pool = [*inspectors, *(UserFactory(username=f"t-sup-pool-{n}", roles=[roles.INSPECTOR]) for n in range(2))]
+    campaign = campaign_services.campaign_create(actor=supervisor, name="抽查", inspector_pool=pool, sample_size=1)
     campaign = campaign_services.campaign_draw(campaign=campaign, actor=supervisor)
     drawn = campaign.cases.get()
     steps.to_sanctioning(drawn, supervisor, [drawn.leader, *drawn.inspectors.exclude(pk=drawn.leader_id)])
