@@ -1,6 +1,7 @@
 import pytest
 
 from audits.purge import flush_may_purge
+from config.celery import app as celery_app
 from tests.factories import OrganisationFactory, UserFactory
 from workflow import roles
 
@@ -89,3 +90,15 @@ def auditor(db):
 def outsider(db):
     """A signed-up user with no role and no organisation."""
     return UserFactory(username="t-outsider")
+
+
+@pytest.fixture(autouse=True)
+def _eager_jobs(request):
+    """Jobs run in the test itself, also when REDIS_URL is set (modules with THROUGH_REDIS = True opt out)."""
+    if getattr(request.module, "THROUGH_REDIS", False):
+        yield
+        return
+    before = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = before

@@ -145,7 +145,11 @@ def _locked_seat(seat) -> DrawSeat:
         SiteInspection.objects.select_for_update().values_list("pk", flat=True).get(pk=draw.inspection_id)
     else:
         ExpertPanel.objects.select_for_update().values_list("pk", flat=True).get(pk=draw.panel_id)
-    return DrawSeat.objects.select_for_update().select_related("draw__application__organisation").get(pk=seat.pk)
+    return (
+        DrawSeat.objects.select_for_update(of=("self",))
+        .select_related("draw__application__organisation")
+        .get(pk=seat.pk)
+    )
 
 
 def seat_target_open(seat: DrawSeat) -> bool:

@@ -29,7 +29,7 @@ def test_none_of_the_last_five_passwords_comes_back(applicant_user):
         applicant_user.save()
     assert PasswordHistory.objects.filter(user=applicant_user).count() == 5
     for recent in passwords[1:]:
-        with pytest.raises(ValidationError, match="last 5"):
+        with pytest.raises(ValidationError, match="最近 5 次"):
             validate_password(recent, applicant_user)
     validate_password(passwords[0], applicant_user)  # the sixth-last may return
 

@@ -10,7 +10,6 @@ from django.utils import timezone
 from cases.applications.simulation import complete_draft
 from cases.documents import services
 from cases.documents.rendering import document_issue, document_render
-from cases.models import District
 from cases.models.documents import GeneratedDocument
 from tests.documents.conftest import pdf_text, stored_bytes
 from tests.documents.samples import sample_contexts
@@ -85,9 +84,9 @@ def test_a_rolled_back_issue_gives_its_number_back(media_root, organisation):
 
 
 @pytest.fixture
-def committed_organisation(transactional_db):
-    """An organisation in a database that transactional tests flush (reference data included)."""
-    District.objects.get_or_create(code="110108", defaults={"name": "海淀区"})
+def committed_organisation(db):
+    """An organisation committed for the threads of a transactional test (its rows are flushed afterwards, and the
+    migrated reference data is restored by the serialized rollback)."""
     return OrganisationFactory()
 
 
@@ -125,7 +124,7 @@ def test_the_submission_receipt_lists_what_was_received(media_root, draft, appli
     assert "不代表申请已被受理" in text
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_renders_store_one_file(media_root, committed_organisation):
     organisation = committed_organisation
     document = issue(organisation)
@@ -151,7 +150,7 @@ def test_concurrent_renders_store_one_file(media_root, committed_organisation):
     assert [p.name for p in (media_root / "documents").rglob("*.pdf")] == [stored.file.name.rsplit("/", 1)[1]]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_issues_take_consecutive_numbers(media_root, committed_organisation):
     organisation = committed_organisation
     """Each issuing transaction holds the counter row until it commits: no gaps, no duplicates."""

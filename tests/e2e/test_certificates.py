@@ -44,6 +44,7 @@ def _logout(page):
 
 
 def test_import_fix_submit_approve_download_verify_and_revoke(page, live_server, tmp_path):
+    page.on("dialog", lambda dialog: dialog.accept())  # confirmations of irreversible steps
     seed_demo()
     file_demo_bodies()
 

@@ -76,6 +76,7 @@ def _complete(page):
 
 
 def test_applicant_and_regulators_take_an_application_to_filed(page, live_server, tmp_path):
+    page.on("dialog", lambda dialog: dialog.accept())  # confirmations of irreversible steps
     seed_demo()
     login(page, live_server, "demo-applicant")
     page.goto(f"{live_server.url}/app/applications/")
@@ -98,7 +99,7 @@ def test_applicant_and_regulators_take_an_application_to_filed(page, live_server
     # The chief draws the team at random; whoever is drawn first leads it.
     login(page, live_server, "demo-chief")
     _open_first_task(page, live_server, queue=True)
-    page.fill("input[name=planned_date]", (timezone.localdate() + timedelta(days=3)).isoformat())
+    page.fill("input[name=planned_date]", timezone.localdate().isoformat())  # findings are signed on the day
     _complete(page)
     _logout(page, live_server)
 
@@ -139,8 +140,10 @@ def test_applicant_and_regulators_take_an_application_to_filed(page, live_server
     _open_first_task(page, live_server, queue=True)
     page.check("input[name=decision][value=approve]")
     _complete(page)
-    # The public notice lasts working days; let them pass.
-    FilingApplication.objects.filter(pk=application.pk).update(notice_ends=timezone.localdate())
+    # The public notice lasts working days; let them pass (registration opens the working day after it ends).
+    FilingApplication.objects.filter(pk=application.pk).update(
+        notice_starts=timezone.localdate() - timedelta(days=20), notice_ends=timezone.localdate() - timedelta(days=10)
+    )
     _open_first_task(page, live_server, queue=True)
     _complete(page)
     _logout(page, live_server)

@@ -83,6 +83,7 @@ def _overflowing(page) -> list[str]:
 def test_inspector_completes_an_inspection_with_a_photo_on_a_phone(phone, live_server):
     application, inspection = _planned_inspection()
     page = phone
+    page.on("dialog", lambda dialog: dialog.accept())  # confirmations of irreversible steps
     login(page, live_server, inspection.leader.username)
 
     page.goto(f"{live_server.url}/app/tasks/")

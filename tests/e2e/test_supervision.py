@@ -52,6 +52,7 @@ def _plan(page, live_server, organisation):
 
 
 def test_campaign_inspection_rectification_and_a_suspension_seen_in_the_directory(page, live_server, tmp_path):
+    page.on("dialog", lambda dialog: dialog.accept())  # confirmations of irreversible steps
     seed_demo()
     file_demo_organisations()
     make_filing(organisation=OrganisationFactory(district=District.objects.get(code="110101")))  # outside the filter

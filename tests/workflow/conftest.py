@@ -8,7 +8,6 @@ from cases.applications.simulation import complete_draft
 from cases.common.demo import OCCUPATIONS_SAMPLE
 from cases.common.reference import occupations_import_csv
 from cases.models import ExpertProfile, Occupation
-from config.celery import app as celery_app
 from tests.factories import UserFactory
 from workflow import roles
 
@@ -16,18 +15,6 @@ from workflow import roles
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture(autouse=True)
-def _eager_jobs(request):
-    """Jobs run in the test itself, also when REDIS_URL is set (modules with THROUGH_REDIS = True opt out)."""
-    if getattr(request.module, "THROUGH_REDIS", False):
-        yield
-        return
-    before = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = before
 
 
 @pytest.fixture
@@ -57,3 +44,13 @@ def draft(applicant, organisation, occupation):
 def at(day, hour=10):
     """An aware datetime on `day` in the project's time zone."""
     return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
+def submit(application, applicant):
+    """Submit, or resubmit after a return with every open deficiency answered (as the applicant must)."""
+    from cases.applications import services as apply
+    from cases.models import Deficiency
+
+    for deficiency in Deficiency.objects.filter(application=application, status__in=Deficiency.OUTSTANDING):
+        apply.deficiency_answer(deficiency=deficiency, actor=applicant, reply="已补充")
+    return apply.application_submit(application=application, actor=applicant)

@@ -7,7 +7,7 @@ from django.urls import reverse
 from viewflow.workflow.models import Process, Task
 
 from cases.applications import services as apply
-from tests.workflow.conftest import at
+from tests.workflow.conftest import at, submit
 from workflow.deadlines import case_clock
 from workflow.flows.filing import FilingFlow
 
@@ -27,7 +27,7 @@ def _back_date(application, *, submitted, returned=None, resubmitted=None):
 
 
 def test_returned_application_stops_the_clock_and_resubmission_resumes_it(draft, applicant, clerk):
-    apply.application_submit(application=draft, actor=applicant)
+    submit(draft, applicant)
     apply.application_return(application=draft, actor=clerk, deficiencies=["场地租赁合同缺失"])
     # Submitted Monday 2 Mar 2026, returned Wednesday 4 Mar.
     process = _back_date(draft, submitted=date(2026, 3, 2), returned=date(2026, 3, 4))
@@ -38,7 +38,7 @@ def test_returned_application_stops_the_clock_and_resubmission_resumes_it(draft,
     assert waiting.paused == 5
     assert case_clock(process=process, today=date(2026, 3, 13)).elapsed == 2  # still stopped
 
-    apply.application_submit(application=draft, actor=applicant)
+    submit(draft, applicant)
     process = _back_date(draft, submitted=date(2026, 3, 2), returned=date(2026, 3, 4), resubmitted=date(2026, 3, 16))
     running = case_clock(process=process, today=date(2026, 3, 18))
     assert running.paused_since is None
@@ -47,9 +47,9 @@ def test_returned_application_stops_the_clock_and_resubmission_resumes_it(draft,
 
 
 def test_a_pause_across_the_spring_festival_costs_only_its_working_days(draft, applicant, clerk):
-    apply.application_submit(application=draft, actor=applicant)
+    submit(draft, applicant)
     apply.application_return(application=draft, actor=clerk, deficiencies=["补充考评人员证书"])
-    apply.application_submit(application=draft, actor=applicant)
+    submit(draft, applicant)
     # Submitted Tue 10 Feb 2026, returned Thu 12 Feb, resubmitted Wed 25 Feb; looked at Fri 27 Feb.
     process = _back_date(draft, submitted=date(2026, 2, 10), returned=date(2026, 2, 12), resubmitted=date(2026, 2, 25))
     clock = case_clock(process=process, today=date(2026, 2, 27))
@@ -59,7 +59,7 @@ def test_a_pause_across_the_spring_festival_costs_only_its_working_days(draft, a
 
 def test_two_returns_are_two_pauses(draft, applicant, clerk):
     for text in ["缺少章程", "章程未盖章"]:
-        apply.application_submit(application=draft, actor=applicant)
+        submit(draft, applicant)
         apply.application_return(application=draft, actor=clerk, deficiencies=[text])
     draft.refresh_from_db()
     clock = case_clock(process=draft.process)
@@ -70,7 +70,7 @@ def test_two_returns_are_two_pauses(draft, applicant, clerk):
 
 
 def test_the_case_page_shows_the_clock_and_the_pause(client, draft, applicant, clerk):
-    apply.application_submit(application=draft, actor=applicant)
+    submit(draft, applicant)
     apply.application_return(application=draft, actor=clerk, deficiencies=["补充场地照片"])
     client.force_login(applicant)
     body = client.get(reverse("applications:detail", args=[draft.pk])).content.decode()

@@ -10,8 +10,8 @@ from viewflow.workflow.status import STATUS
 from cases.applications import services as apply
 from cases.applications.simulation import Outcome, Staff, panel_experts, run_to_end
 from cases.inspections import services as inspections
-from tests.workflow.conftest import at
-from workflow.calendar import due_date
+from tests.workflow.conftest import at, submit
+from workflow.calendar import add_working_days, due_date
 from workflow.deadlines import attach_due_status, deadline_for_new_task
 from workflow.flows.filing import FilingFlow
 from workflow.models import CalendarOverride, StepCode, StepLimit, TaskDeadline
@@ -33,7 +33,7 @@ def _started_on(task, day) -> TaskDeadline:
 
 
 def test_submission_gives_the_review_task_its_due_date(draft, applicant):
-    apply.application_submit(application=draft, actor=applicant)
+    submit(draft, applicant)
     deadline = _review_task(draft).deadline
     today = timezone.localdate()
     assert deadline.step == StepCode.REVIEW
@@ -43,26 +43,26 @@ def test_submission_gives_the_review_task_its_due_date(draft, applicant):
 
 
 def test_a_normal_week_is_five_working_days(draft, applicant):
-    apply.application_submit(application=draft, actor=applicant)
+    submit(draft, applicant)
     # Monday 9 Mar 2026 -> Monday 16 Mar: the weekend is skipped.
     assert _started_on(_review_task(draft), date(2026, 3, 9)).due_on == date(2026, 3, 16)
 
 
 def test_spring_festival_2026_and_its_make_up_saturday(draft, applicant):
-    apply.application_submit(application=draft, actor=applicant)
+    submit(draft, applicant)
     # Friday 13 Feb 2026: Saturday 14 Feb is a make-up workday (1), 15-23 Feb is the holiday,
     # then 24, 25, 26, 27 Feb: due Friday 27 Feb instead of Friday 20 Feb.
     assert _started_on(_review_task(draft), date(2026, 2, 13)).due_on == date(2026, 2, 27)
 
 
 def test_national_day_2026_and_the_make_up_saturday_after_it(draft, applicant):
-    apply.application_submit(application=draft, actor=applicant)
+    submit(draft, applicant)
     # Wednesday 30 Sep 2026: 1-7 Oct off; Thu 8, Fri 9, Sat 10 (make-up), Mon 12, Tue 13 Oct.
     assert _started_on(_review_task(draft), date(2026, 9, 30)).due_on == date(2026, 10, 13)
 
 
 def test_a_regulator_closure_and_a_changed_limit_move_the_due_date(draft, applicant):
-    apply.application_submit(application=draft, actor=applicant)
+    submit(draft, applicant)
     CalendarOverride.objects.create(date=date(2026, 3, 12), kind="holiday", reason="临时闭馆")
     StepLimit.objects.filter(code=StepCode.REVIEW).update(working_days=3)
     # Monday 9 Mar + 3 working days, Thursday 12 Mar closed: Friday 13 Mar.
@@ -70,7 +70,7 @@ def test_a_regulator_closure_and_a_changed_limit_move_the_due_date(draft, applic
 
 
 def test_a_deadline_is_fixed_once(draft, applicant):
-    apply.application_submit(application=draft, actor=applicant)
+    submit(draft, applicant)
     task = _review_task(draft)
     first = task.deadline
     StepLimit.objects.filter(code=StepCode.REVIEW).update(working_days=20)
@@ -80,7 +80,7 @@ def test_a_deadline_is_fixed_once(draft, applicant):
 
 
 def test_an_explicit_due_date_wins(draft, applicant):
-    apply.application_submit(application=draft, actor=applicant)
+    submit(draft, applicant)
     task = _review_task(draft)
     TaskDeadline.objects.filter(task=task).delete()
     deadline = deadline_for_new_task(task, "rectification", due_on=date(2030, 1, 31))
@@ -111,13 +111,14 @@ def test_every_task_of_the_filing_flow_gets_a_deadline(draft, applicant, clerk, 
     draw = tasks.get(flow_task=FilingFlow.draw_panel).deadline.due_on
     assert {t.deadline.due_on for t in tasks.filter(flow_task=FilingFlow.score).select_related("deadline")} == {draw}
     notice = tasks.get(flow_task=FilingFlow.notice)
-    # Registration is due when the public notice ends (the simulation then shortens the notice to register today).
+    # Registration is due on the first working day after the public notice (the day registration opens); the
+    # simulation then shortened the notice to register at once.
     decided_on = timezone.localdate(draft.decided_at)
-    assert notice.deadline.due_on == due_date(decided_on, StepCode.NOTICE)
+    assert notice.deadline.due_on == add_working_days(due_date(decided_on, StepCode.NOTICE), 1)
 
 
 def test_the_inspection_is_one_stage_with_one_due_date(draft, applicant, clerk, chief, inspectors):
-    apply.application_submit(application=draft, actor=applicant)
+    submit(draft, applicant)
     apply.application_accept(application=draft, actor=clerk)
     draft.refresh_from_db()
     plan = Task.objects.get(process_id=draft.process_id, flow_task=FilingFlow.plan_inspection)
@@ -131,7 +132,7 @@ def test_the_inspection_is_one_stage_with_one_due_date(draft, applicant, clerk, 
 
 
 def test_the_supplement_waits_for_the_applicant_and_does_not_escalate(draft, applicant, clerk):
-    apply.application_submit(application=draft, actor=applicant)
+    submit(draft, applicant)
     apply.application_return(application=draft, actor=clerk, deficiencies=["营业执照复印件不清晰"])
     draft.refresh_from_db()
     supplement = Task.objects.get(process_id=draft.process_id, flow_task=FilingFlow.supplement)
@@ -143,7 +144,7 @@ def test_the_supplement_waits_for_the_applicant_and_does_not_escalate(draft, app
 
 
 def test_due_status_counts_the_working_days_left(draft, applicant):
-    apply.application_submit(application=draft, actor=applicant)
+    submit(draft, applicant)
     task = _review_task(draft)
     TaskDeadline.objects.filter(task=task).update(started_on=date(2026, 2, 13), due_on=date(2026, 2, 27))
     task = Task.objects.select_related("deadline").get(pk=task.pk)

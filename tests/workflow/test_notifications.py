@@ -13,6 +13,7 @@ from viewflow.workflow.models import Task
 from cases.applications import services as apply
 from cases.inspections import services as inspection_services
 from tests.factories import UserFactory
+from tests.workflow.conftest import submit
 from workflow import notifications, roles
 from workflow.flows.filing import FilingFlow
 from workflow.models import Notification, NotificationKind, NotificationSettings
@@ -27,7 +28,7 @@ def _kinds(user):
 
 
 def _review(draft, applicant):
-    apply.application_submit(application=draft, actor=applicant)
+    submit(draft, applicant)
     draft.refresh_from_db()
     return Task.objects.get(process_id=draft.process_id, flow_task=FilingFlow.review)
 
@@ -57,7 +58,7 @@ def test_reassignment_tells_the_new_and_the_previous_holder(draft, applicant, cl
 
 
 def test_a_task_created_for_a_named_person_tells_them(draft, applicant, clerk, chief, inspectors):
-    apply.application_submit(application=draft, actor=applicant)
+    submit(draft, applicant)
     apply.application_accept(application=draft, actor=clerk)
     inspection_services.inspection_plan(application=draft, actor=chief, planned_date=timezone.localdate())
     inspection = draft.inspections.get()
@@ -72,26 +73,27 @@ def test_a_task_created_for_a_named_person_tells_them(draft, applicant, clerk, c
 def test_the_applicants_hear_of_return_and_acceptance(draft, applicant, clerk, organisation):
     colleague = UserFactory(username="t-applicant-2", roles=[roles.APPLICANT])
     organisation.members.add(colleague)
-    apply.application_submit(application=draft, actor=applicant)
+    submit(draft, applicant)
     apply.application_return(application=draft, actor=clerk, deficiencies=["缺少营业执照"])
-    apply.application_submit(application=draft, actor=applicant)
+    submit(draft, applicant)
     apply.application_accept(application=draft, actor=clerk)
     for user in (applicant, colleague):
         assert _kinds(user) == [K.APPLICATION_ACCEPTED, K.APPLICATION_RETURNED]
     returned = Notification.objects.get(recipient=applicant, kind=K.APPLICATION_RETURNED)
     assert returned.url == reverse("applications:detail", args=[draft.pk])
-    assert _kinds(clerk) == []
+    # The resubmission goes back to the clerk who returned it: they are told the review is theirs again.
+    assert _kinds(clerk) == [K.TASK_ASSIGNED]
 
 
 def test_a_second_return_is_a_second_event(draft, applicant, clerk):
     for text in ["缺少章程", "章程未盖章"]:
-        apply.application_submit(application=draft, actor=applicant)
+        submit(draft, applicant)
         apply.application_return(application=draft, actor=clerk, deficiencies=[text])
     assert _kinds(applicant) == [K.APPLICATION_RETURNED, K.APPLICATION_RETURNED]
 
 
 def test_the_applicants_hear_of_a_rejection(draft, applicant, clerk):
-    apply.application_submit(application=draft, actor=applicant)
+    submit(draft, applicant)
     apply.application_reject_ineligible(application=draft, actor=clerk, reasons="不属于备案范围")
     decided = Notification.objects.get(recipient=applicant)
     assert (decided.kind, decided.data["outcome"]) == (K.APPLICATION_DECIDED, notifications.REJECTED)
@@ -132,7 +134,7 @@ def test_email_is_sent_after_commit_in_the_recipients_language(
     NotificationSettings.objects.create(user=applicant, language="en")
     organisation_colleague = UserFactory(username="t-applicant-zh", roles=[roles.APPLICANT])
     draft.organisation.members.add(organisation_colleague)
-    apply.application_submit(application=draft, actor=applicant)
+    submit(draft, applicant)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         apply.application_accept(application=draft, actor=clerk)
     assert mail.outbox == []  # nothing before the commit
@@ -148,7 +150,7 @@ def test_email_is_sent_after_commit_in_the_recipients_language(
 
 
 def test_the_email_speaks_chinese_where_the_catalogue_has_the_words(inspectors, draft, applicant):
-    apply.application_submit(application=draft, actor=applicant)
+    submit(draft, applicant)
     draft.refresh_from_db()
     task = Task.objects.get(process_id=draft.process_id, flow_task=FilingFlow.review)
     task.owner = inspectors[0]
@@ -162,7 +164,7 @@ def test_the_email_speaks_chinese_where_the_catalogue_has_the_words(inspectors, 
 
 def test_email_off_for_a_kind_keeps_the_bell(draft, applicant, clerk, django_capture_on_commit_callbacks):
     NotificationSettings.objects.create(user=applicant, email_off=[K.APPLICATION_ACCEPTED])
-    apply.application_submit(application=draft, actor=applicant)
+    submit(draft, applicant)
     with django_capture_on_commit_callbacks(execute=True):
         apply.application_accept(application=draft, actor=clerk)
     accepted = Notification.objects.get(recipient=applicant, kind=K.APPLICATION_ACCEPTED)
@@ -173,7 +175,7 @@ def test_email_off_for_a_kind_keeps_the_bell(draft, applicant, clerk, django_cap
 def test_a_user_without_an_address_gets_no_email(draft, applicant, clerk, django_capture_on_commit_callbacks):
     applicant.email = ""
     applicant.save(update_fields=["email"])
-    apply.application_submit(application=draft, actor=applicant)
+    submit(draft, applicant)
     with django_capture_on_commit_callbacks(execute=True):
         apply.application_accept(application=draft, actor=clerk)
     assert Notification.objects.get(recipient=applicant).email == Notification.Email.NONE
@@ -187,7 +189,7 @@ def test_the_email_job_sends_once_however_often_it_runs(applicant):
 
 
 def test_a_rolled_back_change_sends_nothing(draft, applicant, clerk, django_capture_on_commit_callbacks):
-    apply.application_submit(application=draft, actor=applicant)
+    submit(draft, applicant)
     with django_capture_on_commit_callbacks(execute=True):
         with pytest.raises(RuntimeError):
             with transaction.atomic():

@@ -13,6 +13,7 @@ from cases.supervision.services import cases as supervision
 from tests.factories import OrganisationFactory, UserFactory
 from tests.registry.helpers import make_filing
 from tests.supervision.steps import to_findings, to_inspecting
+from tests.workflow.conftest import submit
 from workflow import roles
 from workflow.flows.filing import FilingFlow
 from workflow.flows.supervision import SupervisionFlow
@@ -39,7 +40,7 @@ def test_every_human_step_of_every_flow_has_its_page():
 
 
 def test_a_step_can_only_be_taken_by_the_permission_its_declaration_names(client, draft, applicant, approver, clerk):
-    apply.application_submit(application=draft, actor=applicant)
+    submit(draft, applicant)
     draft.refresh_from_db()
     review = Task.objects.get(process_id=draft.process_id, flow_task=FilingFlow.review)
     assert review.owner_permission == FilingFlow.review._owner_permission == "cases.review_filingapplication"
@@ -51,12 +52,12 @@ def test_a_step_can_only_be_taken_by_the_permission_its_declaration_names(client
 
 
 def test_a_step_with_an_assignee_is_not_reassigned_by_hand(draft, applicant, clerk, chief, inspectors):
-    apply.application_submit(application=draft, actor=applicant)
+    submit(draft, applicant)
     apply.application_accept(application=draft, actor=clerk)
     inspection_services.inspection_plan(application=draft, actor=chief, planned_date=timezone.localdate())
     draft.refresh_from_db()
     leader_task = Task.objects.get(process_id=draft.process_id, flow_task=FilingFlow.site_inspection)
-    with pytest.raises(TaskUnavailable, match="release their seat"):
+    with pytest.raises(TaskUnavailable, match="撤换该人员"):  # release the seat to draw a replacement
         task_reassign(task_id=leader_task.pk, actor=chief, to_user=inspectors[1])
 
 
@@ -68,22 +69,22 @@ def test_the_applicant_sees_the_supplement_in_their_inbox_and_finishes_it_by_res
 ):
     colleague = UserFactory(username="t-applicant-2", roles=[roles.APPLICANT])
     organisation.members.add(colleague)
-    apply.application_submit(application=draft, actor=applicant)
+    submit(draft, applicant)
     apply.application_return(application=draft, actor=clerk, deficiencies=["营业执照不清晰"])
     for member in (applicant, colleague):
         [item] = inbox_for(user=member)
         assert item.kind == WorkItem.Kind.FILING and item.step == "supplement" and item.for_body
         assert item.url == reverse("applications:detail", args=[draft.pk])
     assert not queue_for(user=clerk).exists()  # the case waits for the applicant, not in any queue
-    apply.application_submit(application=draft, actor=colleague)
+    submit(draft, colleague)
     assert not inbox_for(user=applicant).exists()
     done = WorkItem.objects.get(step="supplement")
     assert not done.is_open and done.finished_by == colleague
-    assert [item.step for item in queue_for(user=clerk)] == ["review"]
+    assert [item.step for item in inbox_for(user=clerk)] == ["review"]  # back to the clerk who returned it
 
 
 def test_drawn_people_see_their_seats_to_confirm_and_are_told(draft, applicant, clerk, chief, inspectors):
-    apply.application_submit(application=draft, actor=applicant)
+    submit(draft, applicant)
     apply.application_accept(application=draft, actor=clerk)
     inspection_services.inspection_plan(application=draft, actor=chief, planned_date=timezone.localdate())
     for person in inspectors:
@@ -100,7 +101,7 @@ def test_drawn_people_see_their_seats_to_confirm_and_are_told(draft, applicant, 
 
 def test_a_decline_tells_the_chief_who_was_drawn_instead(draft, applicant, clerk, chief, inspectors):
     UserFactory(username="t-inspector-spare", roles=[roles.INSPECTOR])  # someone to draw instead
-    apply.application_submit(application=draft, actor=applicant)
+    submit(draft, applicant)
     apply.application_accept(application=draft, actor=clerk)
     inspection_services.inspection_plan(application=draft, actor=chief, planned_date=timezone.localdate())
     seat = DrawSeat.objects.filter(role=DrawSeat.Role.MEMBER).select_related("user").first()
@@ -153,7 +154,7 @@ def test_the_rectification_answer_waits_for_the_body_until_the_orders_deadline(
 def test_the_chiefs_overdue_list_holds_every_kind_of_work(
     supervisor, chief, applicant, draft, organisation, occupation
 ):
-    apply.application_submit(application=draft, actor=applicant)
+    submit(draft, applicant)
     filing = make_filing(organisation=OrganisationFactory(), occupations=[occupation])
     supervision.case_open(filing=filing, trigger="other", summary="专项检查", actor=supervisor)
     today = timezone.localdate()
