@@ -1,6 +1,5 @@
 """The area of the public selection: the bureau's calls and an organisation's applications to them."""
 
-from django.contrib.auth.decorators import login_required
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
@@ -16,12 +15,12 @@ class SelectionApp(AreaApplication):
     title = _("Public selection")
     icon = "how_to_vote"
     app_name = "selection"
-    allowed_roles = [*READERS, roles.APPLICANT, roles.EXPERT]
+    allowed_roles = [*READERS, roles.APPLICANT, roles.EXPERT]  # experts read the applications they score
     menu_links = [
-        Link(_("Calls"), "calls", "campaign", roles=tuple(READERS)),
+        Link(_("Calls"), "index", "campaign", roles=tuple(READERS)),
         Link(_("Calls to apply to"), "mine", "how_to_vote", roles=(roles.APPLICANT,)),
     ]
-    index_path = path("", login_required(views.call_list), name="calls")
+    index_path = path("", views.call_list, name="index")
     create_path = path("calls/new/", views.call_create, name="call_create")
     call_path = path("calls/<int:pk>/", views.call_detail, name="call")
     edit_path = path("calls/<int:pk>/edit/", views.call_edit, name="call_edit")

@@ -34,7 +34,13 @@ def _refused(request, error) -> None:
 
 @login_required
 def call_list(request):
+    """The bureau's calls; an organisation's member lands on the calls open to it, an expert on the scoring
+    tasks in their inbox."""
     if not access.is_reader(request.user):
+        if roles.has_role(request.user, roles.APPLICANT):
+            return redirect("selection:mine")
+        if roles.has_role(request.user, roles.EXPERT):
+            return redirect(f"{reverse('tasks:inbox')}?kind=selection")
         raise Http404
     today = timezone.localdate()
     rows = [(call, selectors.call_phase(call, today)) for call in selectors.calls_for_bureau()]

@@ -226,11 +226,11 @@ def test_the_bureaus_call_list_keeps_its_query_count(client, chief, occupations,
     client.force_login(chief)
     make_call(chief, occupations)
     with django_assert_max_num_queries(20) as first:
-        client.get(reverse("selection:calls"))
+        client.get(reverse("selection:index"))
     for _ in range(5):
         make_call(chief, occupations)
     with django_assert_max_num_queries(len(first.captured_queries)):
-        assert client.get(reverse("selection:calls")).status_code == 200
+        assert client.get(reverse("selection:index")).status_code == 200
 
 
 def test_the_public_call_page_keeps_its_query_count(
