@@ -1,25 +1,34 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from audits.actions import ACTION_LABELS
+from audits.actions import action_choices
 
-_DAY = {"input_formats": ["%Y-%m-%d"], "widget": forms.DateInput(attrs={"placeholder": "YYYY-MM-DD"})}
+_DAY = {"input_formats": ["%Y-%m-%d"], "widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
 class AuditSearchForm(forms.Form):
-    actor = forms.CharField(label=_("User name"), required=False, max_length=150)
-    object_type = forms.CharField(
-        label=_("Object type"),
+    person = forms.CharField(
+        label=_("Person"),
         required=False,
-        max_length=100,
-        widget=forms.TextInput(attrs={"placeholder": "cases.filingapplication"}),
+        max_length=150,
+        help_text=_("Login or display name: what they did and what happened to their account."),
     )
-    object_id = forms.CharField(label=_("Object ID"), required=False, max_length=64)
-    action = forms.CharField(
-        label=_("Action"), required=False, max_length=64, widget=forms.TextInput(attrs={"list": "audit-actions"})
+    number = forms.CharField(
+        label=_("Number"),
+        required=False,
+        max_length=64,
+        help_text=_("Case, application, filing, batch or certificate number."),
     )
-    date_from = forms.DateField(label=_("From (YYYY-MM-DD)"), required=False, **_DAY)
-    date_to = forms.DateField(label=_("To (YYYY-MM-DD)"), required=False, **_DAY)
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    date_from = forms.DateField(label=_("From"), required=False, **_DAY)
+    date_to = forms.DateField(label=_("To"), required=False, **_DAY)
+    # For links from elsewhere (an object's own events); not shown as inputs.
+    object_type = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
+    object_id = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("Any action")), *action_choices()]
 
     def clean(self):
         cleaned = super().clean()
@@ -27,7 +36,3 @@ class AuditSearchForm(forms.Form):
         if date_from and date_to and date_from > date_to:
             raise forms.ValidationError(_("The start date is after the end date."))
         return cleaned
-
-    @staticmethod
-    def known_actions():
-        return sorted(ACTION_LABELS.items())
