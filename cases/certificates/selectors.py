@@ -23,6 +23,7 @@ from cases.models import (
     SkillLevel,
 )
 from cases.models.certificates import HIGH_SKILLED_LEVELS
+from workflow.selectors import Page
 
 # Review tasks
 
@@ -88,6 +89,24 @@ def verify_by_token(*, token: str) -> tuple[str, str]:
     if found is None:
         return "not_found", ""
     return ("valid" if found[1] == CertificateState.VALID else "revoked"), found[0]
+
+
+# The certificate list
+
+
+def certificate_page(queryset: QuerySet, *, after: str = "", size: int = 50) -> Page:
+    """The page after the certificate `after` (an id from the previous page's next_cursor), by key: the primary
+    key's index is read from the cursor on, with no COUNT(*) and no OFFSET, so the last page of a province's
+    certificates costs what the first does. Certificates are numbered at registration, so the newest
+    registration first is also the latest date of issue first. A cursor that does not parse starts at the top."""
+    after = (after or "").strip()
+    cursor = int(after) if after.isascii() and after.isdigit() and len(after) < 19 else None
+    if cursor is not None:
+        queryset = queryset.filter(pk__lt=cursor)
+    rows = list(queryset.order_by("-pk")[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    return Page(rows, str(rows[-1].pk) if more else "", first=cursor is None)
 
 
 # Statistics

@@ -15,7 +15,6 @@ from cases.certificates import access, selectors
 from cases.certificates.forms import CertificateSearchForm, RevokeForm
 from cases.certificates.services import batches as services
 from cases.certificates.services import documents, revocation
-from cases.certificates.views.batches import _paged
 from cases.common.views import audited_download, error_message
 from cases.models import (
     CertificateState,
@@ -52,12 +51,14 @@ def certificate_list(request):
         shown = q
     if status in CertificateState.values:
         certificates = certificates.filter(status=status)
+    query = {"q": q, "idh": id_hash, "idm": request.GET.get("idm", ""), "status": status}
     return render(
         request,
         "cases/certificates/certificate_list.html",
         {
             "form": CertificateSearchForm(initial={"q": shown}),
-            "page": _paged(request, certificates.order_by("-issued_on", "-number"), 50),
+            "page": selectors.certificate_page(certificates, after=request.GET.get("after", "")),
+            "query": {key: value for key, value in query.items() if value},
             "statuses": CertificateState.choices,
             "status": status,
         },
