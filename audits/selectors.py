@@ -107,17 +107,17 @@ class AuditSearch:
     subjects: list = field(default_factory=list)  # [(object_type, pk, name)]
 
 
-def people_matching(text: str) -> list:
-    """Users whose login is `text` (any case) or whose display name contains it, at most PEOPLE_LIMIT."""
+def people_matching(text: str, *, among: QuerySet | None = None, limit: int = PEOPLE_LIMIT) -> list:
+    """Users (of `among`, else all) whose login is `text` (any case) or whose display name contains it."""
     text = (text or "").strip()
     if not text:
         return []
-    users = get_user_model().objects.annotate(
+    users = (among if among is not None else get_user_model().objects.all()).annotate(
         full=Concat("first_name", Value(" "), "last_name", output_field=CharField()),
         joined=Concat("last_name", "first_name", output_field=CharField()),
     )
     named = Q(username__iexact=text) | Q(full__icontains=text) | Q(joined__icontains=text)
-    return list(users.filter(named).order_by("username")[:PEOPLE_LIMIT])
+    return list(users.filter(named).order_by("username")[:limit])
 
 
 def objects_numbered(number: str) -> list[tuple[str, int, str]]:

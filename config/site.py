@@ -10,6 +10,7 @@ from cases.applications.urls import ApplicationsApp
 from cases.certificates.urls import CertificateReviewApp, CertificatesApp
 from cases.draws.urls import AssignmentsApp, DrawsApp
 from cases.registry.urls import RegistryApp
+from cases.search.urls import SearchApp
 from cases.selection.urls import SelectionApp
 from cases.supervision.urls import FiledBodyApp, SupervisionApp
 from workflow.urls import TasksApp, WorkbenchApp
@@ -36,6 +37,7 @@ site = FilingSite(
         SupervisionApp(),
         SelectionApp(),
         RegistryApp(),
+        SearchApp(),
         FiledBodyApp(),
         AuditApp(),
         AccountApp(),

@@ -1,0 +1,1 @@
+"""The regulators' search across cases (/app/search/): numbers, organisations, people."""
