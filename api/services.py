@@ -164,7 +164,7 @@ def api_key_create(
 @transaction.atomic
 def api_key_revoke(*, key: ApiKey, actor) -> ApiKey:
     """Revoke a key at once; requests with it are refused from now on."""
-    key = ApiKey.objects.select_for_update().select_related("account__organisation").get(pk=key.pk)
+    key = ApiKey.objects.select_for_update(of=("self",)).select_related("account__organisation").get(pk=key.pk)
     _ensure_account_manager(actor, key.account)
     if key.revoked_at is not None:
         raise ValidationError(_("This key is already revoked."))
@@ -207,7 +207,9 @@ def webhook_create(*, organisation: Organisation, actor, url: str, kinds: list[s
 @transaction.atomic
 def webhook_disable(*, endpoint: WebhookEndpoint, actor) -> WebhookEndpoint:
     """Stop sending to an endpoint (pending deliveries are not sent either)."""
-    endpoint = WebhookEndpoint.objects.select_for_update().select_related("organisation").get(pk=endpoint.pk)
+    endpoint = (
+        WebhookEndpoint.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=endpoint.pk)
+    )
     _ensure_manager(actor, endpoint.organisation)
     if not endpoint.active:
         raise ValidationError(_("This endpoint is already switched off."))

@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 import schemathesis
 from django.conf import settings
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import TestCase
 from django.utils import translation
 from drf_spectacular.generators import SchemaGenerator
@@ -72,6 +74,18 @@ def _live_schema():
 schema = _live_schema()
 
 
+@pytest.fixture
+def _connections_kept():
+    """The WSGI handler closes the database connection at the end of each request (request_finished); in a test,
+    whose transaction never commits, that closes the test's own connection (harmless only with SQLite's in-memory
+    database). Django's test client keeps it open the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @schema.parametrize()
 @hypothesis_settings(
     max_examples=6,
@@ -79,7 +93,7 @@ schema = _live_schema()
     phases=[Phase.explicit, Phase.generate],
     suppress_health_check=list(HealthCheck),
 )
-def test_every_endpoint_conforms_to_the_schema(case, api_keys):
+def test_every_endpoint_conforms_to_the_schema(case, api_keys, _connections_kept):
     path = case.operation.path
     raw = api_keys["regulator"] if path.startswith(("/api/v1/registry", "/api/v1/statistics")) else api_keys["body"]
     with TestCase.captureOnCommitCallbacks(execute=True):
