@@ -70,6 +70,9 @@ def database_from_url(url: str) -> dict:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": name,
+            # Persistent connections, as for PostgreSQL: opening one (the file, the PRAGMAs, Django's SQL
+            # functions) costs more than a page's queries. One per worker thread; ?conn_max_age=0 turns it off.
+            "CONN_MAX_AGE": int(options.pop("conn_max_age", 60)),
             # WAL lets readers proceed while one writer commits; IMMEDIATE takes the
             # write lock at BEGIN so two writers queue instead of failing mid-transaction.
             "OPTIONS": {
