@@ -210,7 +210,8 @@ def unanswered_deficiencies(application) -> list[Deficiency]:
 def application_submit(*, application, actor) -> FilingApplication:
     """Submit a complete draft, or resubmit after supplement (every deficiency answered); starts or resumes the flow.
 
-    A resubmission goes back to the clerk who returned it, if they still hold the role.
+    A resubmission goes back to the clerk who returned it, if they still hold the role. Each submission issues a
+    submission receipt (提交回执) for the applicant, rendered after commit.
     """
     with _case_lock(application):
         application = _editable(application)
@@ -243,6 +244,7 @@ def application_submit(*, application, actor) -> FilingApplication:
             _review_back_to_clerk(application, round_no)
         else:
             flow_start(FilingFlow, subject=application)
+        documents.submission_receipt(application=application, actor=actor, defer=True)
     return application
 
 
@@ -354,7 +356,7 @@ def application_accept(*, application, actor) -> FilingApplication:
         _check_earlier_round(app, raised_items=set(), raise_again=set())
         app.accepted_at, app.accepted_by = timezone.now(), actor
         transition(app, actor, "accept", fields=["accepted_at", "accepted_by"], public=True)
-        documents.acceptance_notice(application=app, actor=actor)
+        documents.acceptance_notice(application=app, actor=actor, defer=True)
         notify.notify_application_accepted(application=app)
 
     return run_task_step(subject=application, actor=actor, step=FilingFlow.review, work=work)
@@ -398,7 +400,7 @@ def application_return(*, application, actor, deficiencies: list, raise_again: l
         transition(
             app, actor, "return_for_supplement", public=True, data={"deficiencies": items_text, "round": round_no}
         )
-        documents.supplement_notice(application=app, actor=actor, deficiencies=items_text)
+        documents.supplement_notice(application=app, actor=actor, deficiencies=items_text, defer=True)
         supplement_due = due_date(timezone.localdate(), "supplement")  # the supplement task's own due date
         notify.notify_application_returned(application=app, round_no=round_no, due_on=supplement_due)
 
@@ -413,7 +415,7 @@ def application_reject_ineligible(*, application, actor, reasons: str) -> Filing
     def work(app):
         app.rejection_reasons = reasons.strip()
         transition(app, actor, "reject", fields=["rejection_reasons"], public=True, data={"stage": "review"})
-        documents.rejection_notice(application=app, actor=actor)
+        documents.rejection_notice(application=app, actor=actor, defer=True)
         notify.notify_application_decided(application=app, outcome=notify.REJECTED)
 
     return run_task_step(subject=application, actor=actor, step=FilingFlow.review, work=work)
@@ -444,7 +446,7 @@ def application_decide(*, application, actor, decision: str, reasons: str = "") 
             transition(app, actor, "reinspect", fields=DECIDED, public=True)
         else:
             raise ValidationError(_("Unknown decision."))
-        documents.decision(application=app, actor=actor, decision=decision)
+        documents.decision(application=app, actor=actor, decision=decision, defer=True)
         if decision in {APPROVE, REJECT}:
             outcome = notify.APPROVED if decision == APPROVE else notify.REJECTED
             notify.notify_application_decided(application=app, outcome=outcome)
@@ -595,7 +597,7 @@ def application_register(*, application, actor, today: date | None = None) -> Fi
     def work(app):
         result["filing"] = _create_filing(app, actor, today)
         transition(app, actor, "register", public=True, data={"filing": result["filing"].number})
-        documents.filing_certificate(filing=result["filing"], actor=actor)
+        documents.filing_certificate(filing=result["filing"], actor=actor, defer=True)
         notify.notify_application_decided(application=app, outcome=notify.FILED, filing_number=result["filing"].number)
 
     run_task_step(subject=application, actor=actor, step=FilingFlow.notice, work=work)

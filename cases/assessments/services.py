@@ -107,6 +107,6 @@ def expert_score_submit(
                 },
             )
             draws.seats_close_unanswered(panel)
-            documents.assessment_report(application=app, panel=panel, actor=actor)
+            documents.assessment_report(application=app, panel=panel, actor=actor, defer=True)
 
     return run_task_step(subject=application, actor=actor, step=FilingFlow.score, work=work)

@@ -346,6 +346,6 @@ def inspection_record(
         )
         transition(app, actor, "finish_inspection", public=True, data={"conclusion": conclusion})
         draws.seats_close_unanswered(inspection)
-        documents.inspection_report(application=app, inspection=inspection, actor=actor)
+        documents.inspection_report(application=app, inspection=inspection, actor=actor, defer=True)
 
     return run_task_step(subject=application, actor=actor, step=FilingFlow.site_inspection, work=work)

@@ -139,7 +139,9 @@ def test_every_item_needs_a_result_before_signing(accepted, chief, inspector_poo
 # Team work
 
 
-def test_members_add_findings_and_the_leader_signs_the_report_with_photos(accepted, chief, inspector_pool):
+def test_members_add_findings_and_the_leader_signs_the_report_with_photos(
+    accepted, chief, inspector_pool, django_capture_on_commit_callbacks
+):
     inspection = plan(accepted, chief)
     seats_confirm_all(accepted)
     member = inspection.members.exclude(pk=inspection.leader_id).get()
@@ -152,7 +154,8 @@ def test_members_add_findings_and_the_leader_signs_the_report_with_photos(accept
         },
     )
     rest = {code: ("pass", "") for code in ("C02", "C03", "C05")}
-    sign(accepted, inspection, results=rest, summary="总体符合要求")
+    with django_capture_on_commit_callbacks(execute=True):  # the report renders once the signature commits
+        sign(accepted, inspection, results=rest, summary="总体符合要求")
     inspection.refresh_from_db()
     findings = {f.code: f for f in inspection.findings.all()}
     assert findings["C01"].recorded_by == member and findings["C01"].note == "焊接实训工位40个"

@@ -30,7 +30,9 @@ def test_findings_cannot_be_signed_before_the_planned_date(accepted, planned_lat
     assert "cannot be signed before that day" in error.value.messages[0]
 
 
-def test_the_leader_records_an_earlier_actual_date_with_a_reason_and_the_report_shows_it(accepted, planned_later):
+def test_the_leader_records_an_earlier_actual_date_with_a_reason_and_the_report_shows_it(
+    accepted, planned_later, django_capture_on_commit_callbacks
+):
     leader, today = planned_later.leader, timezone.localdate()
     with pytest.raises(ValidationError, match="reason"):
         inspection_services.inspection_actual_date_record(
@@ -48,7 +50,8 @@ def test_the_leader_records_an_earlier_actual_date_with_a_reason_and_the_report_
     inspection_services.inspection_actual_date_record(
         inspection=planned_later, actor=leader, actual_date=today, reason="企业要求提前"
     )
-    sign(accepted, planned_later)
+    with django_capture_on_commit_callbacks(execute=True):
+        sign(accepted, planned_later)
     planned_later.refresh_from_db()
     assert planned_later.actual_date == today and planned_later.inspection_date == today
     report = GeneratedDocument.objects.get(kind="inspection_report")

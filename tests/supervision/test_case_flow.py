@@ -185,13 +185,18 @@ def test_closing_despite_problems_needs_a_reason(case, supervisor, inspectors):
         supervision.case_decide(case=case, actor=supervisor, decision="close")
 
 
-def test_rectification_order_has_items_a_working_day_deadline_and_a_notice(case, supervisor, inspectors):
-    case = steps.to_rectifying(case, supervisor, inspectors, days=10)
+def test_rectification_order_has_items_a_working_day_deadline_and_a_notice(
+    case, supervisor, inspectors, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # the notice renders once the order commits
+        case = steps.to_rectifying(case, supervisor, inspectors, days=10)
     order = case.orders.get()
     assert case.state == C.RECTIFYING
     assert order.deadline == add_working_days(timezone.localdate(), 10)
     assert [item.text for item in order.items.all()] == ["补充考评员", "完善档案"]
     notice = _docs(case, "rectification_notice").get()
+    assert notice.title == "整改通知书"
+    assert notice.number == f"京人社技监改字〔{timezone.localdate().year}〕第00001号"
     assert notice.file.read(5) == b"%PDF-"
     assert _open_steps(case) == ["respond"]
 
@@ -329,19 +334,22 @@ def test_verify_by_the_wrong_role_or_in_the_wrong_state(case, supervisor, inspec
 # Sanctions
 
 
-def test_suspending_one_occupation(case, supervisor, inspectors, filing):
+def test_suspending_one_occupation(case, supervisor, inspectors, filing, django_capture_on_commit_callbacks):
     steps.to_sanctioning(case, supervisor, inspectors)
     welder = filing.scope.order_by("occupation__code").first()
-    case = supervision.case_sanction(
-        case=case, actor=supervisor, measure="suspend_scope", reasons="焊工考核不规范", scopes=[welder]
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        case = supervision.case_sanction(
+            case=case, actor=supervisor, measure="suspend_scope", reasons="焊工考核不规范", scopes=[welder]
+        )
     welder.refresh_from_db()
     filing.refresh_from_db()
     assert welder.suspended and filing.status == Filing.Status.ACTIVE
     assert (case.state, case.outcome) == (C.CLOSED, "sanctioned")
     assert case.sanction_decision.measure == "suspend_scope"
     assert filing.status_changes.get().supervision_case == case
-    assert _docs(case, "sanction_decision").get().file.read(5) == b"%PDF-"
+    decision = _docs(case, "sanction_decision").get()
+    assert decision.title == "处理决定书" and decision.number.startswith("京人社技监处字")
+    assert decision.file.read(5) == b"%PDF-"
 
 
 def test_suspending_the_body(case, supervisor, inspectors, filing):

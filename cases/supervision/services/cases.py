@@ -20,7 +20,8 @@ from cases.common.numbering import next_number
 from cases.common.services import transition
 from cases.common.steps import run_task_step
 from cases.common.uploads import check_upload
-from cases.documents.rendering import document_create
+from cases.documents.rendering import document_issue
+from cases.documents.services import document_render_on_commit
 from cases.models import (
     AnnualReport,
     CaseState,
@@ -573,13 +574,12 @@ def _scope_rows(rows) -> list[dict]:
 
 
 def rectification_notice(*, case: SupervisionCase, order: RectificationOrder, actor) -> GeneratedDocument:
-    """整改通知书: the items, the deadline and how to answer."""
-    return document_create(
+    """整改通知书: the items, the deadline and how to answer; numbered now, rendered after commit."""
+    document = document_issue(
         kind=GeneratedDocument.Kind.RECTIFICATION_NOTICE,
         target=case,
         template_name="documents/rectification_notice.html",
         context={
-            "doc_number": f"{case.number}-整改{order.round}",
             "case": case,
             "filing": case.filing,
             "organisation": case.filing.organisation,
@@ -589,18 +589,19 @@ def rectification_notice(*, case: SupervisionCase, order: RectificationOrder, ac
             "issued_on": timezone.localdate(),
         },
         actor=actor,
-        title=_("Rectification notice %(round)d") % {"round": order.round},
     )
+    document_render_on_commit(document)
+    return document
 
 
 def sanction_decision(*, case: SupervisionCase, sanction: Sanction, actor) -> GeneratedDocument:
-    """处理决定书: the measure, the occupations concerned, the reasons, the ban, the right of appeal."""
-    return document_create(
+    """处理决定书: the measure, the occupations concerned, the reasons, the ban, the right of appeal; numbered now,
+    rendered after commit."""
+    document = document_issue(
         kind=GeneratedDocument.Kind.SANCTION_DECISION,
         target=case,
         template_name="documents/sanction_decision.html",
         context={
-            "doc_number": f"{case.number}-处理",
             "case": case,
             "filing": case.filing,
             "organisation": case.filing.organisation,
@@ -611,5 +612,6 @@ def sanction_decision(*, case: SupervisionCase, sanction: Sanction, actor) -> Ge
             "issued_on": sanction.effective_on,
         },
         actor=actor,
-        title=_("Sanction decision"),
     )
+    document_render_on_commit(document)
+    return document
