@@ -18,6 +18,7 @@ from audits.selectors import timeline_for
 from cases.applications import access, forms, services
 from cases.assessments.selectors import panel_for_applicant, panel_view
 from cases.common.views import audited_download
+from cases.documents import views as documents_views
 from cases.inspections.selectors import inspection_view
 from cases.models import (
     ApplicationState,
@@ -147,10 +148,10 @@ def render_case(request, application, *, edit_form=None, answer_form=None, **bou
         "supplement_rounds": list(application.supplement_rounds.select_related("returned_by")),
         "resubmission_round": services.resubmission_round(application),
         "documents": _documents_of(application, public_only=is_applicant),
-        # The applicant reads the public events and its own members' changes; the bureau's people are not named
-        # (an expert's name would show on the last score).
-        "timeline": timeline_for(obj=application, public_only=False, organisation=application.organisation)
-        if is_applicant and not access.is_case_reader(user)
+        # The applicant's members read the public events and their own changes; the bureau's people are not named
+        # (an expert's name would show on the last score), whatever other role a member holds.
+        "timeline": timeline_for(obj=application, public_only=True, organisation=application.organisation)
+        if is_applicant
         else timeline_for(obj=application, public_only=False),
         "open_tasks": []
         if is_applicant or not application.process_id
@@ -341,15 +342,7 @@ def document_download(request, pk, doc_pk):
     application = access.access_application(request.user, pk)
     is_applicant = _is_applicant_of(request.user, application)
     document = get_object_or_404(_documents_of(application, public_only=is_applicant), pk=doc_pk)
-    return audited_download(
-        request,
-        obj=application,
-        field=document.file,
-        name=f"{document.title}.pdf",
-        content_type="application/pdf",
-        digest=document.sha256,
-        kind=document.kind,
-    )
+    return documents_views.document_download(request, obj=application, document=document)
 
 
 @xframe_options_sameorigin

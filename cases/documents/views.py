@@ -1,4 +1,5 @@
-"""The public document verification page (/verify/document/): upload a PDF, learn whether it is ours and intact.
+"""The public document verification page (/verify/document/): upload a PDF, learn whether it is ours and intact;
+and the one download of an issued document, which the case pages call once they have checked access.
 
 Nothing is stored: the file is read, checked and forgotten. Uploads are counted per client address
 (cases.common.ratelimit), since each check costs a PDF parse and a signature validation.
@@ -13,8 +14,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from cases.common.ratelimit import seconds_until_allowed
+from cases.common.views import audited_download
 from cases.documents.forms import VerifyDocumentForm
+from cases.documents.rendering import document_render
 from cases.documents.verification import UnreadablePdf, verify_pdf
+from cases.models.documents import GeneratedDocument
 
 TEMPLATE = "public/verify_document.html"
 
@@ -48,3 +52,23 @@ def verify_document(request):
         form.add_error("file", _("The file could not be read as a PDF."))
         return render(request, TEMPLATE, {"form": form}, status=400)
     return render(request, TEMPLATE, {"form": VerifyDocumentForm(), "verdict": verdict})
+
+
+def document_download(request, *, obj, document: GeneratedDocument):
+    """Send an issued document the caller may read, named by its Chinese title and number, as an audited download.
+
+    A document whose rendering job has not run yet (slow, or failed) is rendered here first: rendering is
+    idempotent, so the job finding it done later does nothing, and the reader never gets an empty file.
+    """
+    if not document.is_rendered:
+        document = document_render(document.pk)
+    return audited_download(
+        request,
+        obj=obj,
+        field=document.file,
+        name=document.download_name,
+        content_type="application/pdf",
+        digest=document.sha256,
+        kind=document.kind,
+        number=document.number,
+    )

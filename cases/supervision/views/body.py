@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from audits.selectors import timeline_for
 from cases.common.views import audited_download, error_message
+from cases.documents.views import document_download
 from cases.models import Filing, RectificationEvidence, RectificationOrder
 from cases.registry.access import access_own_filing
 from cases.supervision import forms
@@ -92,7 +93,8 @@ def _render_case(request, case, form=None):
             "can_respond": can_respond,
             "form": form,
             "documents": case_documents(case).filter(public=True),
-            "timeline": timeline_for(obj=case, public_only=True),
+            # The body reads the public events and its own members' steps; the bureau's people are not named.
+            "timeline": timeline_for(obj=case, public_only=True, organisation=case.filing.organisation),
             "sanction": getattr(case, "sanction_decision", None),
             "today": today,
         },
@@ -137,15 +139,7 @@ def case_document(request, pk, doc_pk):
     _require_applicant(request.user)
     case = access_own_case(request.user, pk)
     document = get_object_or_404(case_documents(case).filter(public=True), pk=doc_pk)
-    return audited_download(
-        request,
-        obj=case,
-        field=document.file,
-        name=f"{document.title}.pdf",
-        content_type="application/pdf",
-        digest=document.sha256,
-        kind=document.kind,
-    )
+    return document_download(request, obj=case, document=document)
 
 
 @login_required

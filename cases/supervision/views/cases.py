@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from audits.selectors import timeline_for
 from cases.common.views import audited_download, error_message
+from cases.documents.views import document_download
 from cases.models import CaseState, District, GeneratedDocument, RectificationEvidence, SupervisionCase
 from cases.supervision.access import READ_CASES, SUPERVISE, access_case, visible_cases
 from cases.supervision.services import cases as supervision
@@ -110,15 +111,7 @@ def case_lapse(request, pk):
 def case_document(request, pk, doc_pk):
     case = access_case(request.user, pk)
     document = get_object_or_404(case_documents(case), pk=doc_pk)
-    return audited_download(
-        request,
-        obj=case,
-        field=document.file,
-        name=f"{document.title}.pdf",
-        content_type="application/pdf",
-        digest=document.sha256,
-        kind=document.kind,
-    )
+    return document_download(request, obj=case, document=document)
 
 
 @login_required
