@@ -1,16 +1,33 @@
 """Forms for assessment plans, result imports, the batch review, revocation and verification."""
 
+from datetime import date
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.applications.forms import DateInput
 from cases.models import Filing, FilingScope, RosterMember, SkillLevel, Venue
 
 
+def certifiable_scope_rows(*, organisations, today: date):
+    """The scope rows the bodies may plan assessments for on `today`: unsuspended rows of active filings in force."""
+    return FilingScope.objects.filter(
+        filing__organisation__in=organisations,
+        filing__status=Filing.Status.ACTIVE,
+        filing__valid_from__lte=today,
+        filing__valid_until__gte=today,
+        suspended=False,
+    ).select_related("filing", "occupation")
+
+
 class AssessmentPlanForm(forms.Form):
+    """Offers only what the body may certify today: the occupations of its active, unsuspended scope and their
+    filed levels, with nothing chosen in advance outside them (the service checks the same again)."""
+
     scope = forms.ModelChoiceField(label=_("Occupation (filed scope)"), queryset=FilingScope.objects.none())
-    level = forms.TypedChoiceField(label=_("Level"), choices=SkillLevel.choices, coerce=int)
+    level = forms.TypedChoiceField(label=_("Level"), choices=(), coerce=int, empty_value=None)
     assessment_date = forms.DateField(label=_("Assessment date"), widget=DateInput)
     venue = forms.ModelChoiceField(label=_("Venue"), queryset=Venue.objects.none())
     expected_candidates = forms.IntegerField(label=_("Expected candidates"), min_value=1, max_value=200_000)
@@ -19,16 +36,19 @@ class AssessmentPlanForm(forms.Form):
     )
     internal_supervisor = forms.ModelChoiceField(label=_("Internal supervisor"), queryset=RosterMember.objects.none())
 
-    def __init__(self, *args, organisations, **kwargs):
+    def __init__(self, *args, organisations, today: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        # Every occupation of the body's open filings is offered, suspended ones too: choosing one is
-        # refused with the reason, which says more than an option that silently is not there.
-        filings = Filing.objects.filter(organisation__in=organisations, status__in=Filing.OPEN_STATUSES)
-        applications = filings.values("application_id")
-        self.fields["scope"].queryset = FilingScope.objects.filter(filing__in=filings).select_related(
-            "filing", "occupation"
-        )
+        certifiable = certifiable_scope_rows(organisations=organisations, today=today or timezone.localdate())
+        applications = certifiable.values("filing__application_id")
+        self.fields["scope"].queryset = certifiable
         self.fields["scope"].label_from_instance = _scope_label
+        rows = list(certifiable)
+        levels = sorted({level for row in rows for level in row.levels})
+        self.fields["level"].choices = [("", "---------")] + [(level, SkillLevel(level).label) for level in levels]
+        if len(rows) == 1:  # the one possible choice, not a guess
+            self.fields["scope"].initial = rows[0].pk
+        if len(levels) == 1:
+            self.fields["level"].initial = levels[0]
         self.fields["venue"].queryset = Venue.objects.filter(application_id__in=applications)
         roster = RosterMember.objects.filter(application_id__in=applications).select_related("occupation")
         self.fields["examiners"].queryset = roster.filter(role=RosterMember.Role.EXAMINER)
@@ -36,13 +56,21 @@ class AssessmentPlanForm(forms.Form):
         self.fields["internal_supervisor"].queryset = roster.filter(role=RosterMember.Role.SUPERVISOR)
         self.fields["internal_supervisor"].label_from_instance = lambda member: member.name
 
+    def clean(self):
+        cleaned = super().clean()
+        scope, level = cleaned.get("scope"), cleaned.get("level")
+        if scope is not None and level is not None and level not in scope.levels:
+            filed = "、".join(str(SkillLevel(value).label) for value in sorted(scope.levels))
+            self.add_error(
+                "level",
+                _("%(occupation)s is filed for %(levels)s only.") % {"occupation": scope.occupation, "levels": filed},
+            )
+        return cleaned
+
 
 def _scope_label(row: FilingScope) -> str:
     levels = "、".join(str(SkillLevel(level).label) for level in sorted(row.levels))
-    label = f"{row.occupation}（{levels}）· {row.filing.number}"
-    if row.suspended or row.filing.status != Filing.Status.ACTIVE:
-        label += " — " + str(_("suspended"))
-    return label
+    return f"{row.occupation}（{levels}）· {row.filing.number}"
 
 
 def _examiner_label(member: RosterMember) -> str:

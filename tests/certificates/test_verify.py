@@ -1,4 +1,5 @@
-"""Public verification: valid / revoked / not found and nothing else, rate-limited per address."""
+"""Public verification: valid / revoked / not found, with the occupation, level and issuer of a certificate found
+(never the holder's ID number), rate-limited per address."""
 
 import re
 
@@ -28,7 +29,7 @@ def certificates(filing, applicant, reviewer):
 
 
 def _lookup(client, number, name, ip="203.0.113.5"):
-    return client.post("/verify/", {"number": number, "name": name}, REMOTE_ADDR=ip)
+    return client.post("/verify/", {"number": number, "name": name}, REMOTE_ADDR=ip, HTTP_ACCEPT_LANGUAGE="zh-hans")
 
 
 def test_the_form_is_public(client):
@@ -36,14 +37,43 @@ def test_the_form_is_public(client):
     assert response.status_code == 200 and b"verify-form" in response.content
 
 
-def test_a_valid_certificate_says_valid_and_nothing_more(client, certificates):
+def _facts(response) -> str:
+    """The text of the facts block a found certificate shows (occupation, level, issuer), whitespace removed."""
+    body = response.content.decode()
+    block = re.search(r'<dl class="facts" data-testid="verify-facts">(.*?)</dl>', body, re.S)
+    return "".join(re.sub(r"<[^>]+>", " ", block.group(1)).split()) if block else ""
+
+
+def test_a_valid_certificate_names_occupation_level_and_issuer_and_no_id_number(client, certificates):
     certificate = certificates[0]
     response = _lookup(client, certificate.number.lower(), f" {certificate.holder_name} ")
     assert response.status_code == 200
     assert response.context["status"] == "valid"
+    facts = _facts(response)
+    for shown in ("6-18-02-04", "焊工", "四级/中级工", certificate.organisation.name):
+        assert shown in facts, shown
     body = response.content.decode()
-    for private in (certificate.organisation.name, certificate.id_masked, "焊工"):
-        assert private not in body
+    id_number = good_rows(2)[0][1]
+    for private in (certificate.id_masked, id_number):
+        assert private not in body, private
+
+
+def test_a_revoked_certificate_names_the_same_facts(client, certificates, applicant):
+    certificate = certificates[0]
+    revocation.certificate_revoke(certificate=certificate, actor=applicant, reason="作弊")
+    response = client.get(f"/verify/c/{certificate.verify_token}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.context["status"] == "revoked"
+    assert certificate.organisation.name in _facts(response) and "焊工" in _facts(response)
+    assert certificate.id_masked not in response.content.decode()
+
+
+def test_a_certificate_not_found_names_nothing(client, certificates):
+    certificate = certificates[0]
+    response = _lookup(client, certificate.number, "别人")
+    assert response.context["status"] == "not_found"
+    assert _facts(response) == ""
+    body = response.content.decode()
+    assert certificate.organisation.name not in body and "焊工" not in body
 
 
 def test_a_revoked_certificate_says_revoked(client, certificates, applicant):

@@ -274,7 +274,9 @@ def certificate_export_run(*, export_id: int) -> CertificateExport:
             size = archive.tell()
             archive.seek(0)
             export.file.save(f"{batch.number}-{digest.hexdigest()[:12]}.zip", File(archive), save=False)
-        CertificateExport.objects.filter(pk=export.pk).update(
+        # Only a download still running becomes ready: one withdrawn meanwhile (a certificate in it was revoked,
+        # cases.certificates.services.revocation.bundles_invalidate) stays withdrawn and its file goes.
+        finished = CertificateExport.objects.filter(pk=export.pk, status=CertificateExport.Status.RUNNING).update(
             status=CertificateExport.Status.DONE,
             done=done,
             total=done,
@@ -284,6 +286,8 @@ def certificate_export_run(*, export_id: int) -> CertificateExport:
             finished_at=timezone.now(),
             heartbeat_at=timezone.now(),
         )
+        if not finished:
+            export.file.storage.delete(export.file.name)
     except Exception as error:
         CertificateExport.objects.filter(pk=export.pk).update(
             status=CertificateExport.Status.ERROR, message=str(error)[:500], finished_at=timezone.now()

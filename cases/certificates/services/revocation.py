@@ -2,6 +2,8 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,13 +56,17 @@ def certificate_revoke(*, certificate: Certificate, actor, reason: str) -> Certi
 
 
 def bundles_invalidate(*, certificate: Certificate, actor) -> int:
-    """A revoked certificate may not circulate in a ZIP made before: the batch's finished downloads are withdrawn
-    (they are generated again on request). Inside the caller's transaction."""
-    stale = CertificateExport.objects.filter(batch_id=certificate.batch_id, status=CertificateExport.Status.DONE)
+    """A revoked certificate may not circulate in a ZIP made before: the batch's finished downloads, and the one
+    being generated (it may hold the certificate already), are withdrawn; a download generated again on request
+    leaves the revoked certificate out. Inside the caller's transaction."""
+    stale = CertificateExport.objects.filter(
+        batch_id=certificate.batch_id, status__in=[CertificateExport.Status.DONE, CertificateExport.Status.RUNNING]
+    )
     ids = list(stale.values_list("pk", flat=True))
     if ids:
         CertificateExport.objects.filter(pk__in=ids).update(
             status=CertificateExport.Status.ERROR,
+            finished_at=Coalesce(F("finished_at"), Value(timezone.now())),
             message=_("Withdrawn: certificate %(number)s was revoked on %(date)s. Generate the download again.")
             % {"number": certificate.number, "date": timezone.localdate().isoformat()},
         )

@@ -9,20 +9,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases.certificates import access
-from cases.certificates.forms import AssessmentPlanForm
+from cases.certificates.forms import AssessmentPlanForm, certifiable_scope_rows
 from cases.certificates.services import batches as services
 from cases.certificates.services import plans as plans_services
 from cases.certificates.views.batches import _body_organisations, _paged
 from cases.common.views import error_message
 from cases.models import (
     District,
-    Filing,
     ResultBatch,
 )
 
 
 def _can_plan(user) -> bool:
-    return Filing.objects.filter(organisation__in=_body_organisations(user), status=Filing.Status.ACTIVE).exists()
+    """Whether the user's body has anything it may certify today (an active filing with an unsuspended row)."""
+    return certifiable_scope_rows(organisations=_body_organisations(user), today=timezone.localdate()).exists()
 
 
 # Assessment plans

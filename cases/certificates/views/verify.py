@@ -1,7 +1,9 @@
 """The public certificate verification (证书查询): by number and holder's name, or by the QR link.
 
-Answers valid, revoked or not found and nothing else: no holder data, no body, no dates. A wrong name
-gives the same answer as a missing number. Look-ups are counted per client address (cases.common.ratelimit:
+Answers valid, revoked or not found. For a certificate it found (the number and the holder's name matched, or
+the QR link's token) it also names the occupation, the level and the issuing body, so that a paper copy can be
+checked against them; never the holder's resident ID number, nor anything of a certificate it did not find. A
+wrong name gives the same answer as a missing number. Look-ups are counted per client address (cases.common.ratelimit:
 a fixed window in the cache, the address taken through the trusted proxies), so numbers cannot be walked
 through; past the limit the page says when to retry.
 """
