@@ -5,6 +5,10 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 RUN_PKGS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk
 TEST_PKGS := $(RUN_PKGS) chromium poppler-utils
+# axe-core, the accessibility checker the browser tests load into each page (tests/e2e/test_pages_fit.py),
+# from the npm registry at this exact version, into var/ (not in git).
+AXE_CORE_VERSION := 4.14.1
+AXE_CORE := var/npm/axe-core-$(AXE_CORE_VERSION).installed
 export DJANGO_SETTINGS_MODULE := config.settings
 
 .PHONY: run test lint bench sysdeps-run sysdeps-test messages clean worker beat schema
@@ -55,7 +59,12 @@ beat: $(VENV)/.installed
 	@test -n "$$REDIS_URL" || { echo "Set REDIS_URL, e.g. REDIS_URL=redis://127.0.0.1:6379/0"; exit 1; }
 	$(VENV)/bin/celery -A config beat -l INFO
 
-test: sysdeps-test $(VENV)/.installed
+$(AXE_CORE):
+	@command -v npm >/dev/null || { echo "npm is missing: install Node.js with npm for the accessibility check"; exit 1; }
+	npm install --silent --no-save --no-package-lock --no-audit --no-fund --prefix var/npm axe-core@$(AXE_CORE_VERSION)
+	touch $@
+
+test: sysdeps-test $(VENV)/.installed $(AXE_CORE)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run

@@ -265,7 +265,7 @@ CERTIFICATE_MINISTRY_CODE = env_str("CERTIFICATE_MINISTRY_CODE", "0000")  # 0000
 CERTIFICATE_PROVINCE_CODE = env_str("CERTIFICATE_PROVINCE_CODE", "11")  # Beijing
 ASSESSMENT_PLAN_NUMBER_PATTERN = env_str("ASSESSMENT_PLAN_NUMBER_PATTERN", "京技认计{year}{seq:06d}")
 RESULT_BATCH_NUMBER_PATTERN = env_str("RESULT_BATCH_NUMBER_PATTERN", "京技认报{year}{seq:06d}")
-SELECTION_CALL_NUMBER_PATTERN = env_str("SELECTION_CALL_NUMBER_PATTERN", "京技遴{year}{seq:03d}")  # public selection calls
+SELECTION_CALL_NUMBER_PATTERN = env_str("SELECTION_CALL_NUMBER_PATTERN", "京技遴{year}{seq:03d}")
 # Working days after the assessment within which results are reported, by kind of body.
 RESULTS_DUE_WORKING_DAYS = {
     "enterprise": env_int("RESULTS_DUE_DAYS_ENTERPRISE", 10),
