@@ -157,18 +157,19 @@ def conditions(application: SelectionApplication, today: date) -> list[Condition
         for item in in_call
         if item.yearly_capacity < call.min_capacity
     ]
-    rows.append(
-        Condition(
-            _("Yearly evaluation capacity of at least %(min)d person-times per occupation")
-            % {"min": call.min_capacity},
-            bool(in_call) and not short,
-            " ".join(short)
-            or (
-                "; ".join(f"{item.occupation}: {item.yearly_capacity}" for item in in_call)
-                or _("No occupation of the call in the scope.")
-            ),
+    if call.min_capacity:  # a call without a minimum capacity does not list it as a condition
+        rows.append(
+            Condition(
+                _("Yearly evaluation capacity of at least %(min)d person-times per occupation")
+                % {"min": call.min_capacity},
+                bool(in_call) and not short,
+                " ".join(short)
+                or (
+                    "; ".join(f"{item.occupation}: {item.yearly_capacity}" for item in in_call)
+                    or _("No occupation of the call in the scope.")
+                ),
+            )
         )
-    )
 
     lacking, counts = [], []
     for item in in_call:

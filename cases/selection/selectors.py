@@ -119,6 +119,11 @@ class LotRanking:
     def selected_rows(self) -> list[RankRow]:
         return [row for row in self.rows if row.entry.selected]
 
+    @property
+    def has_changes(self) -> bool:
+        """Whether the bureau changed the proposal in this lot (the reasons column is shown only then)."""
+        return any(row.entry.change_reason for row in self.rows)
+
 
 @dataclass
 class Ranking:

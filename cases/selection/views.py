@@ -365,7 +365,13 @@ def _application_page(request, application, **bound):
         and application.state in ("draft", "submitted")
         and today <= application.call.window_closes,
         "documents": [] if is_expert_only else selectors.documents_of(application, filing, public_only=is_member),
-        "timeline": [] if is_expert_only else timeline_for(obj=application, public_only=is_member),
+        # The organisation's members read the public events and their own changes; the bureau's people are not
+        # named (an expert's name would show on a score), whatever other role a member holds.
+        "timeline": []
+        if is_expert_only
+        else timeline_for(obj=application, public_only=True, organisation=application.organisation)
+        if is_member
+        else timeline_for(obj=application, public_only=False),
         "open_tasks": open_tasks_of(process_id=application.process_id)
         if application.process_id and access.is_reader(user)
         else [],

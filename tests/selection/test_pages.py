@@ -179,6 +179,26 @@ def test_an_application_page_is_its_organisations_and_the_bureaus(client, call, 
     assert client.post(reverse("selection:submit", args=[application.pk])).status_code == 404
 
 
+def test_the_applicants_timeline_does_not_name_the_bureaus_staff(client, call, occupations, clerk, chief):
+    application, member = applied(call, occupations[0])
+    close_window()
+    review.eligibility_decide(application=application, actor=clerk, eligible=True)
+    review.panel_draw(call=call, actor=chief, seed="s")
+    expert = call.panel.experts.first()
+    points = dict.fromkeys((c.code for c in call.rubric.criteria.all()), 80)
+    review.score_submit(application=application, actor=expert, points=points, declared=True)
+    url = reverse("selection:application", args=[application.pk])
+    client.force_login(member)
+    timeline = client.get(url).content.decode().split('data-testid="timeline"')[1]
+    assert clerk.get_full_name() not in timeline and expert.get_full_name() not in timeline
+    assert clerk.username not in timeline and expert.username not in timeline
+    assert 'data-action="selectionapplication.find_eligible"' in timeline and "人社局" in timeline  # by the bureau
+    assert 'data-action="selection.scored"' not in timeline  # the bureau's internal steps are not shown
+    client.force_login(clerk)
+    timeline = client.get(url).content.decode().split('data-testid="timeline"')[1]
+    assert clerk.get_full_name() in timeline
+
+
 def test_a_late_submission_through_the_page_says_when_the_window_closed(client, call, occupations):
     application, member = applied(call, occupations[0], submit=False)
     client.force_login(member)
