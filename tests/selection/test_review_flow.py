@@ -20,9 +20,10 @@ from cases.selection import panel as panels
 from cases.selection import selectors
 from cases.selection.services import publication, review
 from tests.selection.conftest import applied, close_window, make_call
+from workflow.calendar import add_working_days, step_limit
 from workflow.flows.filing import FilingFlow
 from workflow.flows.selection import SelectionFlow
-from workflow.models import Notification, WorkItem
+from workflow.models import Notification, StepCode, TaskDeadline, WorkItem
 from workflow.tasks import TaskUnavailable
 
 pytestmark = pytest.mark.django_db
@@ -376,3 +377,25 @@ def test_straight_to_registration_when_the_review_replaces_inspection(chief, cle
     registered = Filing.objects.get(application=filing)
     assert registered.status == "active"
     assert list(registered.scope.values_list("occupation_id", "levels")) == [(occupations[0].pk, [4])]
+
+
+def test_every_step_is_a_task_with_its_limit_and_the_experts_are_told(reviewed, chief):
+    call, (a, b, c, d) = _confirmed(reviewed, chief)
+    assert fire_due_timers() == 3  # the publication is over
+    limits = {
+        SelectionFlow.eligibility: (StepCode.SELECTION_ELIGIBILITY, 4),
+        SelectionFlow.draw_panel: (StepCode.SELECTION_PANEL, 3),
+        SelectionFlow.score: (StepCode.SELECTION_SCORING, 9),
+        SelectionFlow.confirm: (StepCode.SELECTION_CONFIRMATION, 3),
+        SelectionFlow.conclude: (StepCode.SELECTION_CONCLUSION, 3),
+    }
+    for node, (code, count) in limits.items():
+        tasks = Task.objects.filter(process__selection_application__call=call, flow_task=node)
+        assert tasks.count() == count, node
+        for task in tasks:
+            deadline = TaskDeadline.objects.get(task=task)
+            assert deadline.step == code
+            assert deadline.due_on == add_working_days(deadline.started_on, step_limit(code))
+    for expert in call.panel.experts.all():
+        told = Notification.objects.filter(recipient=expert, kind="task_assigned")
+        assert told.count() == 3  # one scoring task for each eligible application

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from audits.models import AuditEvent
 from cases.common.demo import seed_demo
 from cases.models import Filing, SelectionApplication, SelectionCall
 from cases.models import SelectionState as S
@@ -45,3 +46,28 @@ def test_the_same_seed_gives_the_same_ranking():
 def test_at_least_one_applicant():
     with pytest.raises(CommandError):
         call_command("simulate_selection", applicants=0)
+
+
+def _state_chain(obj) -> list[tuple[str, str]]:
+    events = AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).order_by("at", "id")
+    return [(event.from_state or "", event.to_state) for event in events if event.to_state]
+
+
+def test_every_transition_of_a_whole_call_is_audited():
+    """From its creation to its last state, each call, application and continued filing has an unbroken chain of
+    audited state changes (each starts where the one before ended)."""
+    seed_demo()
+    quiet = {"stdout": io.StringIO(), "stderr": io.StringIO()}
+    call_command("simulate_selection", applicants=6, seed=3, continuation="registration", **quiet)
+    call = SelectionCall.objects.get()
+    subjects = [call, *SelectionApplication.objects.filter(call=call)]
+    subjects += [application.filing for application in subjects[1:] if application.state == S.SELECTED]
+    assert len(subjects) > 7
+    for subject in subjects:
+        subject.refresh_from_db()
+        chain = _state_chain(subject)
+        assert chain and chain[0][0] == "", subject
+        for (_before, reached), (left, _after) in zip(chain, chain[1:], strict=False):
+            assert left == reached, (subject, chain)
+        assert chain[-1][1] == subject.state, (subject, chain)
+    assert [to for _from, to in _state_chain(call)] == ["draft", "published", "listed", "concluded"]
