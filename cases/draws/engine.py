@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from viewflow.workflow.models import Task
 
 from audits.models import AuditEvent
-from cases.models import DeclaredRelation, Draw, DrawSeat, ExpertProfile, InspectorProfile
+from cases.models import DeclaredRelation, Draw, DrawSeat, ExpertProfile, InspectorProfile, SelectionScore
 from workflow import roles
 
 ALGORITHM = "sha256-rank-v1"
@@ -185,6 +185,12 @@ def _recent_inspectors(organisation, since, *, kind: str, target) -> set[int]:
     if target is not None:
         recent = recent.exclude(draw__in=target_draws(target))
     people = set(recent.values_list("user_id", flat=True))
+    if kind == Draw.Kind.PANEL:
+        # The panel of a public selection assessed every eligible applicant (cases.selection.panel).
+        scored = SelectionScore.objects.filter(
+            application__organisation=organisation, application__call__panel__formed_at__gte=since
+        )
+        people |= set(scored.values_list("expert_id", flat=True))
     if kind == Draw.Kind.TEAM:
         from cases.models import SupervisionCase
 

@@ -14,7 +14,8 @@ from viewflow.workflow.timers import fire_due_timers
 
 from audits.models import AuditEvent
 from cases.applications import services as filing_services
-from cases.models import ApplicationState, Filing, GeneratedDocument, SelectionScore
+from cases.draws import engine
+from cases.models import ApplicationState, Draw, Filing, GeneratedDocument, SelectionScore
 from cases.models import SelectionState as S
 from cases.selection import panel as panels
 from cases.selection import selectors
@@ -176,6 +177,29 @@ def test_experts_in_conflict_with_any_applicant_are_left_out(reviewed, chief, ex
         review.panel_draw(call=call, actor=chief, panel_size=4)
     review.panel_draw(call=call, actor=chief, panel_size=3)
     assert experts[0].pk not in call.panel.selected
+
+
+def test_the_selection_panel_counts_in_the_rotation_of_later_draws(reviewed, chief, settings):
+    """Who scored an organisation in a selection is not drawn to assess it again within the rotation period."""
+    settings.DRAW_ROTATION_MONTHS = 12
+    call, (a, _b, _c, d) = reviewed
+    before = engine.evaluate_pool(kind=Draw.Kind.PANEL, application=a.filing)
+    review.panel_draw(call=call, actor=chief, seed="s")
+    after = engine.evaluate_pool(kind=Draw.Kind.PANEL, application=a.filing)
+    rotation = engine.Exclusion.ROTATION.value
+    for expert_id in call.panel.selected:
+        assert rotation not in before.excluded.get(expert_id, [])
+        assert rotation in after.excluded[expert_id]
+    # An applicant the panel did not score (ineligible) is not affected.
+    assert not any(
+        rotation in reasons
+        for reasons in engine.evaluate_pool(kind=Draw.Kind.PANEL, application=d.filing).excluded.values()
+    )
+    settings.DRAW_ROTATION_MONTHS = 0
+    assert not any(
+        rotation in reasons
+        for reasons in engine.evaluate_pool(kind=Draw.Kind.PANEL, application=a.filing).excluded.values()
+    )
 
 
 def test_scores_stay_blind_until_the_last_expert(reviewed, chief):
