@@ -19,14 +19,18 @@ from cases.models import (
     AnnualReport,
     Certificate,
     Complaint,
+    Deficiency,
     Draw,
     DrawSeat,
     GeneratedDocument,
     InspectionPhoto,
+    NoticeObjection,
     Occupation,
     Organisation,
+    SelectionApplication,
     SupervisionCampaign,
 )
+from cases.selection.simulation import run_selection
 from cases.supervision.services import cases as supervision
 from tests.certificates.conftest import good_rows, imported_batch, make_plan
 from tests.factories import UserFactory
@@ -108,6 +112,11 @@ def build_world() -> World:
     from viewflow.workflow.models import Task
 
     task = Task.objects.order_by("-pk").first()  # the open application's completeness review
+    clerk = User.objects.get(username="demo-clerk")
+    deficiency = Deficiency.objects.create(application=open_case, round=1, text="矩阵测试补正", created_by=clerk)
+    objection = NoticeObjection.objects.create(application=application, raised_by="矩阵测试", content="矩阵测试异议")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        call = run_selection(applicants=3, seed=13).call  # organisations of their own, not the asking applicant's
     users = {
         "anonymous": None,
         "applicant": User.objects.get(username="demo-applicant-social"),  # another organisation
@@ -135,6 +144,13 @@ def build_world() -> World:
         "seat": seat.pk,
         "document": GeneratedDocument.objects.order_by("pk").first().pk,
         "attachment": application.attachments.first().pk,
+        "roster_member": open_case.roster.first().pk,
+        "deficiency": deficiency.pk,
+        "objection": objection.pk,
+        "application_number": application.number,
+        "call": call.pk,
+        "call_number": call.number,
+        "selection_application": SelectionApplication.objects.filter(call=call).first().pk,
         "photo": getattr(InspectionPhoto.objects.first(), "pk", 1),
         "year": timezone.localdate().year - 1,
         "today": timezone.localdate(),
@@ -158,7 +174,10 @@ _BY_NAME_WORD = [
     ("draw", "draw"),
     ("seat", "seat"),
 ]
+# A selection call's own pages (the call, its lots and objections) are named by the call.
+_BY_NAMESPACE_NAME_WORD = {"selection": [("call", "call"), ("lot", "call"), ("objection", "call")]}
 _BY_NAMESPACE = {
+    "selection": "selection_application",
     "applications": "application",
     "registry": "filing",
     "supervision": "case",
@@ -178,20 +197,32 @@ _BY_PARAMETER = {
     "year": "year",
     "number": "filing_number",
     "token": "certificate_token",
+    "child_pk": "roster_member",
+    "deficiency_pk": "deficiency",
+    "objection_pk": "objection",
+    "call_pk": "call",
+}
+# Parameters whose object depends on the namespace: a public notice is named by its application's number.
+_BY_NAMESPACE_PARAMETER = {
+    ("notices", "number"): "application_number",
+    ("selections", "number"): "call_number",
 }
 _LITERAL = {"fmt": "csv", "action": "withdraw", "kind": "filing_certificate", "variant": "pdf"}
+_LITERAL_BY_ROUTE = {"applications:child_edit": {"kind": "roster"}, "applications:child_delete": {"kind": "roster"}}
 
 
 def fill(route_name: str, parameters: list[str], world: World) -> dict:
     namespace, _sep, name = route_name.rpartition(":")
     values = {}
+    literals = {**_LITERAL, **_LITERAL_BY_ROUTE.get(route_name, {})}
     for parameter in parameters:
-        if parameter in _LITERAL:
-            values[parameter] = _LITERAL[parameter]
+        if parameter in literals:
+            values[parameter] = literals[parameter]
             continue
-        key = _BY_PARAMETER.get(parameter)
+        key = _BY_NAMESPACE_PARAMETER.get((namespace.split(":")[-1], parameter)) or _BY_PARAMETER.get(parameter)
         if key is None and parameter == "pk":
-            key = next((obj for word, obj in _BY_NAME_WORD if word in name), None) or _BY_NAMESPACE.get(
+            words = _BY_NAMESPACE_NAME_WORD.get(namespace.split(":")[-1], []) + _BY_NAME_WORD
+            key = next((obj for word, obj in words if word in name), None) or _BY_NAMESPACE.get(
                 namespace.split(":")[-1], "application"
             )
         values[parameter] = world.ids.get(key, 1) if key else 1
