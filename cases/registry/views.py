@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from cases.common.text import clean_query_text
 from cases.common.views import error_message
 from cases.models import Filing, Organisation, SupervisionCase
 from cases.registry import forms as registry_forms
@@ -30,7 +31,9 @@ PAGE_SIZE = 25
 @login_required
 def registry_list(request):
     require_perm(request.user, "cases.view_filing")
-    filters = {name: request.GET.get(name, "").strip()[:100] for name in ("q", "district", "category", "status")}
+    filters = {
+        name: clean_query_text(request.GET.get(name, ""))[:100] for name in ("q", "district", "category", "status")
+    }
     page = Paginator(selectors.directory_search(today=timezone.localdate(), **filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
