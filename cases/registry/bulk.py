@@ -22,7 +22,9 @@ from cases.models import (
     FilingStatusChange,
     Occupation,
     Organisation,
+    RosterMember,
     ScopeItem,
+    Venue,
 )
 
 S = Filing.Status
@@ -140,6 +142,21 @@ DEMO_SCOPE = {"6-18-02-04": [4, 3], "6-31-01-03": [5, 4]}  # welder, electrician
 
 
 @transaction.atomic
+def _roster_and_venue(application, occupations, index: int) -> None:
+    """What a body needs to plan assessments: a venue, an internal supervisor and an examiner per occupation."""
+    from cases.certificates.demo import person_name, resident_id
+
+    rng = random.Random(index)
+    Venue.objects.create(application=application, address="北京市演示区技能路1号", area_sqm=500, workstations=40)
+    people = [(RosterMember.Role.SUPERVISOR, None)] + [(RosterMember.Role.EXAMINER, o) for o in occupations]
+    RosterMember.objects.bulk_create(
+        RosterMember(
+            application=application, role=role, name=person_name(rng), id_number=resident_id(rng), occupation=o
+        )
+        for role, o in people
+    )
+
+
 def file_demo_organisations(*, today=None) -> list[Filing]:
     """Put the demo organisations (seed_demo) in the registry directly, so their users can try the
     filed body's pages without running the filing flow first. Idempotent; skips those already filed."""
@@ -166,6 +183,7 @@ def file_demo_organisations(*, today=None) -> list[Filing]:
             last_assessment_on=today - timedelta(days=60),
             registered_by=actor,
         )
+        _roster_and_venue(application, [occupations[code] for code in DEMO_SCOPE if code in occupations], index)
         for code, levels in DEMO_SCOPE.items():
             if code in occupations:
                 ScopeItem.objects.create(

@@ -56,7 +56,7 @@ def assessment_plan_create(
             _("The assessment date is after the filing %(number)s expires (%(date)s).")
             % {"number": filing.number, "date": filing.valid_until.isoformat()}
         )
-    if venue.application_id != filing.application_id:
+    if venue is None or venue.application_id != filing.application_id:
         raise ValidationError(_("Choose one of the venues filed for %(number)s.") % {"number": filing.number})
     examiners = list(examiners)
     if not examiners:
