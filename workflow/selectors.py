@@ -36,7 +36,11 @@ def _filtered(qs: QuerySet, *, kind: str = "", step: str = "", district: str = "
     if step:
         qs = qs.filter(step=step)
     if district:
-        qs = qs.filter(district__code=district)
+        # The district's id, looked up first: the planner then reads the filter's own index in the list's order
+        # (through a join on the code it cannot tell how many rows match, and sorts them all).
+        districts = WorkItem._meta.get_field("district").related_model.objects
+        found = districts.filter(code=district).values_list("pk", flat=True).first()
+        qs = qs.filter(district_id=found) if found is not None else qs.none()
     return qs
 
 
