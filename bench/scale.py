@@ -72,9 +72,13 @@ def fresh_database(url: str) -> None:
 def setup_django(url: str):
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="bench-scale-media-"))
+    # The demo signing keys, made for this run: the template cases' steps sign their documents.
+    os.environ.setdefault("DOCUMENT_SIGNING_DEMO_DIR", tempfile.mkdtemp(prefix="bench-scale-signing-"))
     import django
+    from django.core.management import call_command
 
     django.setup()
+    call_command("document_signing_demo", verbosity=0, stdout=open(os.devnull, "w"))
     from django.conf import settings
 
     settings.ROOT_URLCONF = "bench._scale_urls"
@@ -622,12 +626,17 @@ def list_urls(clerk, chief, reader) -> dict:
     filing = Filing.objects.order_by("pk").first()
     name = filing.organisation.name[2:5]
     certificates = reverse("certificates:certificate_list")
+    district = filing.organisation.district.code
     return {
         "inbox": (clerk, reverse("tasks:inbox")),
         "queue": (clerk, reverse("tasks:queue")),
         "archive, first page": (clerk, reverse("tasks:archive")),
         "archive, deep page": (clerk, reverse("tasks:archive") + "?after=" + deep),
         "overdue (chief)": (chief, reverse("tasks:overdue")),
+        # The filters read their own indexes (a rare kind, one district, one step) in the list's order.
+        "queue, kind filter": (clerk, reverse("tasks:queue") + "?kind=batch"),
+        "archive, district filter": (clerk, reverse("tasks:archive") + "?district=" + district),
+        "overdue, step filter": (chief, reverse("tasks:overdue") + "?step=review"),
         "audit search": (chief, "/app/audits/"),
         "audit search, deep page": (chief, f"/app/audits/?after={old_event}"),
         "directory": (None, "/directory/"),
