@@ -1,0 +1,1 @@
+"""Flows of the benchmarks only (an app, so that viewflow can name them): bench/load.py installs it."""
