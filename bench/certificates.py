@@ -30,6 +30,10 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+# The project on the path, not bench/ (its api.py would hide the project's api package), and the project as the
+# working directory: Celery imports the jobs' modules from the working directory.
+sys.path[:] = [str(ROOT), *(p for p in sys.path if Path(p or ".").resolve() != BENCH)]
+os.chdir(ROOT)
 
 
 def _free_port() -> int:
@@ -43,7 +47,6 @@ def _manage(env, *args):
 
 
 def _setup_django(env) -> None:
-    sys.path.insert(0, str(ROOT))
     os.environ.update(env)
     import django
 
@@ -215,7 +218,7 @@ def measure_in_process(args, workdir: Path) -> tuple[list[tuple[str, str]], list
 def measure_imports(args, env, workdir: Path) -> None:
     for rows in (1000, args.rows) if args.rows else ():
         output = subprocess.run(
-            [str(PYTHON), __file__, "--child-import", str(rows), "--workdir", str(workdir)],
+            [str(PYTHON), str(Path(__file__).resolve()), "--child-import", str(rows), "--workdir", str(workdir)],
             cwd=BENCH,
             env=env,
             capture_output=True,
@@ -292,7 +295,7 @@ def measure_http(args, env, lookups, tokens) -> None:
     server_env = {
         **env,
         "DJANGO_SETTINGS_MODULE": "certificates_site",
-        "PYTHONPATH": f"{BENCH}:{ROOT}",
+        "PYTHONPATH": f"{ROOT}:{BENCH}",  # the project first: bench/api.py must not hide its api package
         "VERIFY_RATE_LIMIT": "1000000000",  # the throughput run must not hit the per-address limit
     }
     server = subprocess.Popen(
