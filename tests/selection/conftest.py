@@ -7,6 +7,7 @@ import random
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone, translation
 from viewflow.workflow.timers import fire_due_timers
 
@@ -32,6 +33,14 @@ _ids = itertools.count(1)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.BACKGROUND_JOBS = "inline"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters (objections online) start at nothing in every test, in Redis as in local memory."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,8 @@ from datetime import timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 from viewflow.workflow.timers import fire_due_timers
@@ -203,7 +204,12 @@ def test_a_late_submission_through_the_page_says_when_the_window_closed(client, 
     application, member = applied(call, occupations[0], submit=False)
     client.force_login(member)
     response = client.post(reverse("selection:submit", args=[application.pk]), follow=True)
-    assert f"closed on {call.window_closes.isoformat()}" in response.content.decode()
+    with translation.override("zh-hans"):  # the page's language
+        expected = _("Applications to %(call)s closed on %(date)s.") % {
+            "call": call.number,
+            "date": call.window_closes.isoformat(),
+        }
+    assert expected in response.content.decode() and call.window_closes.isoformat() in expected
     application.refresh_from_db()
     assert application.state == "draft"
 
@@ -247,7 +253,7 @@ def test_the_bureaus_call_list_keeps_its_query_count(client, chief, occupations,
     make_call(chief, occupations)
     with django_assert_max_num_queries(20) as first:
         client.get(reverse("selection:index"))
-    for _ in range(5):
+    for _n in range(5):
         make_call(chief, occupations)
     with django_assert_max_num_queries(len(first.captured_queries)):
         assert client.get(reverse("selection:index")).status_code == 200
