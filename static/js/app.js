@@ -12,4 +12,16 @@
     var form = event.target;
     if (form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) { event.preventDefault(); }
   }, true);
+  // A table wider than the screen scrolls inside its .table-scroll: such a region takes the keyboard focus,
+  // so that it can be scrolled without a mouse (WCAG 2.1.1).
+  function focusableScrolls() {
+    var regions = document.querySelectorAll(".table-scroll");
+    for (var i = 0; i < regions.length; i++) {
+      if (regions[i].scrollWidth > regions[i].clientWidth + 1) { regions[i].setAttribute("tabindex", "0"); }
+      else { regions[i].removeAttribute("tabindex"); }
+    }
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", focusableScrolls); } else { focusableScrolls(); }
+  window.addEventListener("resize", focusableScrolls);
+  document.addEventListener("turbo:load", focusableScrolls);
 })();
