@@ -365,6 +365,13 @@ def main() -> None:
         "PUBLIC_BASE_URL": "http://127.0.0.1:8000",
     }
     env.pop("REDIS_URL", None)
+    # The demo signing keys (the production settings name no key of their own), made for this run.
+    signing = workdir / "signing"
+    demo = {**env, "DEBUG": "1", "DOCUMENT_SIGNING_DEMO_DIR": str(signing)}
+    _manage(demo, "document_signing_demo")
+    env["DOCUMENT_SIGNING_PKCS12"] = str(signing / "demo-bureau-signing.p12")
+    env["DOCUMENT_SIGNING_PASSPHRASE"] = "demo-only"
+    env["DOCUMENT_QR_KEY"] = str(signing / "demo-qr-ed25519.pem")
     try:
         print(f"Database {database_url.split('@')[-1]}; {os.cpu_count()} CPUs")
         started = time.monotonic()
