@@ -22,7 +22,7 @@ def _submit(page, selector):
 
 
 def _fill_draft(page, tmp_path):
-    page.click("#scope summary")
+    page.click("#scope > details > summary")
     page.select_option("[data-testid=scope-form] select[name=occupation]", label="6-18-02-04 焊工")
     page.check("[data-testid=scope-form] input[name=levels][value='4']")
     page.check("[data-testid=scope-form] input[name=methods][value='process']")
@@ -35,14 +35,14 @@ def _fill_draft(page, tmp_path):
         ("examiner", "王考评", "11010519491231002X"),
         ("supervisor", "李督导", "110101199003070011"),
     ):
-        page.click("#roster summary")
+        page.click("#roster > details > summary")  # not a row's edit summary
         page.select_option("[data-testid=roster-form] select[name=role]", role)
         page.fill("[data-testid=roster-form] input[name=name]", name)
         page.fill("[data-testid=roster-form] input[name=id_number]", id_number)
         if role == "examiner":
             page.select_option("[data-testid=roster-form] select[name=occupation]", label="6-18-02-04 焊工")
         _submit(page, "[data-testid=roster-form] button[type=submit]")
-    page.click("#venues summary")
+    page.click("#venues > details > summary")
     page.fill("[data-testid=venue-form] input[name=address]", "北京市海淀区上地信息路18号实训楼")
     page.fill("[data-testid=venue-form] input[name=area_sqm]", "600")
     page.fill("[data-testid=venue-form] input[name=workstations]", "40")
@@ -50,7 +50,7 @@ def _fill_draft(page, tmp_path):
     pdf = tmp_path / "doc.pdf"
     pdf.write_bytes(TINY_PDF)
     for kind in ATTACHMENT_KINDS:
-        page.click("#attachments summary")
+        page.click("#attachments > details > summary")
         page.select_option("[data-testid=attachment-form] select[name=kind]", kind)
         page.set_input_files("[data-testid=attachment-form] input[name=file]", str(pdf))
         _submit(page, "[data-testid=attachment-form] button[type=submit]")
