@@ -1,9 +1,20 @@
+import random
+
 import pytest
+from django.utils import translation
 
 from audits.purge import flush_may_purge
+from cases.applications.simulation import complete_draft
+from cases.common.demo import OCCUPATIONS_SAMPLE
+from cases.common.reference import occupations_import_csv
+from cases.models import ExpertProfile, Occupation
 from config.celery import app as celery_app
 from tests.factories import OrganisationFactory, UserFactory
 from workflow import roles
+
+# The test folders whose tests compare messages in English (the msgids), whatever the zh_Hans catalogue says;
+# the Chinese wording is checked by tests/test_i18n.py and the browser tests.
+ENGLISH_FOLDERS = {"api", "assessments", "certificates", "draws", "inspections", "registry", "security"}
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -102,3 +113,48 @@ def _eager_jobs(request):
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = before
+
+
+@pytest.fixture
+def english(settings):
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _english_in_folders(request):
+    if request.path.parent.name in ENGLISH_FOLDERS:
+        request.getfixturevalue("english")
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """Uploads and issued documents go to a throwaway MEDIA_ROOT."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def occupation(db):
+    """Welder (焊工, 6-18-02-04), from the sample of the national occupation catalogue."""
+    occupations_import_csv(text=OCCUPATIONS_SAMPLE.read_text(encoding="utf-8"))
+    return Occupation.objects.get(code="6-18-02-04", trade="")
+
+
+@pytest.fixture
+def inspectors(db):
+    return [UserFactory(username=f"t-inspector-{n}", roles=[roles.INSPECTOR]) for n in range(2)]
+
+
+@pytest.fixture
+def experts(db):
+    """Three experts whose field (occupation group 6) covers the draft's occupation, so panel draws find them."""
+    people = [UserFactory(username=f"t-expert-{n}", roles=[roles.EXPERT]) for n in range(3)]
+    ExpertProfile.objects.bulk_create(ExpertProfile(user=user, fields=["6"]) for user in people)
+    return people
+
+
+@pytest.fixture
+def draft(applicant, organisation, occupation):
+    """A complete draft application of `organisation` for welder, ready to submit."""
+    return complete_draft(applicant=applicant, organisation=organisation, occupation=occupation, rng=random.Random(1))

@@ -4,9 +4,7 @@ from rest_framework.test import APIClient
 from api import services
 from tests.certificates.conftest import (  # noqa: F401 (fixtures)
     _certificate_settings,
-    _english_messages,
     filing,
-    occupation,
     other_body,
     reviewer,
 )

@@ -1,5 +1,4 @@
 import pytest
-from django.utils import translation
 
 MIDDLEWARE = "audits.middleware.AuditContextMiddleware"
 
@@ -10,9 +9,3 @@ def audit_middleware(settings):
     if MIDDLEWARE not in settings.MIDDLEWARE:
         position = settings.MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1
         settings.MIDDLEWARE = [*settings.MIDDLEWARE[:position], MIDDLEWARE, *settings.MIDDLEWARE[position:]]
-
-
-@pytest.fixture
-def english():
-    with translation.override("en"):
-        yield

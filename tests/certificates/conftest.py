@@ -4,14 +4,12 @@ from datetime import date, timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
-from django.utils import timezone, translation
+from django.utils import timezone
 from stdnum.cn import ric
 
 from cases.applications.simulation import complete_draft
 from cases.certificates.services import batches as services
 from cases.certificates.services import plans
-from cases.common.demo import OCCUPATIONS_SAMPLE
-from cases.common.reference import occupations_import_csv
 from cases.models import ApplicationState, Filing, FilingApplication, FilingScope, Occupation, RosterMember
 from tests.factories import OrganisationFactory, UserFactory
 from workflow import roles
@@ -21,15 +19,8 @@ HEADER = "姓名,身份证号,职业编码,等级,理论知识成绩,操作技�
 
 @pytest.fixture(autouse=True)
 def _certificate_settings(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
     settings.BACKGROUND_JOBS = "inline"
     settings.PUBLIC_BASE_URL = "https://zs.example.cn"
-
-
-@pytest.fixture
-def occupation(db):
-    occupations_import_csv(text=OCCUPATIONS_SAMPLE.read_text(encoding="utf-8"))
-    return Occupation.objects.get(code="6-18-02-04", trade="")
 
 
 @pytest.fixture
@@ -136,11 +127,3 @@ def other_body(db):
     user = UserFactory(username="t-other-applicant", roles=[roles.APPLICANT])
     organisation = OrganisationFactory(name="其他评价机构", members=[user])
     return organisation, user
-
-
-@pytest.fixture(autouse=True)
-def _english_messages(settings):
-    """These tests assert the English wording of messages; the zh_Hans wording is checked elsewhere."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield

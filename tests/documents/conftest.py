@@ -12,11 +12,7 @@ from tests.certificates import conftest as certificate_fixtures
 from tests.documents.samples import sample_contexts
 
 # The certificate tests' fixtures, for the certificates these tests render.
-filing, occupation, reviewer = (
-    certificate_fixtures.filing,
-    certificate_fixtures.occupation,
-    certificate_fixtures.reviewer,
-)
+filing, reviewer = certificate_fixtures.filing, certificate_fixtures.reviewer
 needs_poppler = pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils is not installed")
 
 

@@ -1,7 +1,5 @@
 import io
 import re
-import statistics
-import time
 
 import pytest
 from pypdf import PdfReader
@@ -118,19 +116,6 @@ def test_qr_png_data_uri_is_a_png_image():
     image = Image.open(io.BytesIO(b64decode(uri.removeprefix(prefix))))
     assert image.format == "PNG"
     assert image.width == image.height
-
-
-def test_acceptance_notice_render_time(capsys):
-    name = "documents/acceptance_notice.html"
-    context = sample_contexts()[name]
-    render_pdf(name, context)  # warm-up: font configuration, template loading
-    timings = []
-    for _ in range(5):
-        start = time.perf_counter()
-        render_pdf(name, context)
-        timings.append(time.perf_counter() - start)
-    with capsys.disabled():
-        print(f"\nacceptance notice: median render {statistics.median(timings) * 1000:.0f} ms over 5 warm runs")
 
 
 def test_documents_load_nothing_from_the_network_or_outside_the_static_dir():

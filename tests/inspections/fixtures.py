@@ -5,36 +5,16 @@ import random
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone, translation
+from django.utils import timezone
 from PIL import ExifTags, Image
 
 from cases.applications import services as apply
 from cases.applications.simulation import complete_draft, seats_confirm_all, uniform_points
 from cases.assessments import services as assessments
-from cases.common.demo import OCCUPATIONS_SAMPLE
-from cases.common.reference import occupations_import_csv
 from cases.inspections import services as inspection_services
-from cases.models import ExpertProfile, InspectorProfile, Occupation
+from cases.models import ExpertProfile, InspectorProfile
 from tests.factories import UserFactory
 from workflow import roles
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture(autouse=True)
-def english_messages():
-    """Messages raised by services are compared in English (the msgids), whatever the catalogues say."""
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def occupation(db):
-    occupations_import_csv(text=OCCUPATIONS_SAMPLE.read_text(encoding="utf-8"))
-    return Occupation.objects.get(code="6-18-02-04")
 
 
 def make_inspectors(count: int, start: int = 0, **profile):

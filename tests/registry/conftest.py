@@ -1,15 +1,9 @@
 import pytest
-from django.utils import translation
 
 from cases.common.demo import OCCUPATIONS_SAMPLE
 from cases.common.reference import occupations_import_csv
 from cases.models import Occupation
 from tests.registry.helpers import make_filing
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture
@@ -22,11 +16,3 @@ def occupations(db):
 def filing(organisation, occupations):
     """The `organisation` fixture's body (the `applicant` fixture is its member), filed for welder and electrician."""
     return make_filing(organisation=organisation, occupations=occupations)
-
-
-@pytest.fixture(autouse=True)
-def _english_messages(settings):
-    """These tests assert the English wording of messages; the zh_Hans wording is checked elsewhere."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield

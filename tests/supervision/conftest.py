@@ -1,26 +1,6 @@
 import pytest
 
-from cases.common.demo import OCCUPATIONS_SAMPLE
-from cases.common.reference import occupations_import_csv
-from cases.models import Occupation
-from tests.registry.helpers import make_filing
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def occupations(db):
-    occupations_import_csv(text=OCCUPATIONS_SAMPLE.read_text(encoding="utf-8"))
-    return list(Occupation.objects.filter(code__in=["6-18-02-04", "6-31-01-03"]).order_by("code"))
-
-
-@pytest.fixture
-def filing(organisation, occupations):
-    """The `organisation` fixture's body (the `applicant` fixture is its member), filed for welder and electrician."""
-    return make_filing(organisation=organisation, occupations=occupations)
+from tests.registry.conftest import filing, occupations  # noqa: F401 (fixtures)
 
 
 @pytest.fixture
@@ -32,7 +12,7 @@ def inspectors(db):
 
 
 @pytest.fixture
-def case(filing, supervisor):
+def case(filing, supervisor):  # noqa: F811 (the imported fixture)
     from cases.supervision.services import cases as supervision
 
     return supervision.case_open(filing=filing, trigger="other", summary="专项检查", actor=supervisor)
