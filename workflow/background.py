@@ -109,8 +109,10 @@ _scheduler: threading.Thread | None = None
 
 
 def registered_job(name: str):
-    """The job of that name, importing every app's jobs first (a web process has not, a worker has)."""
-    app.loader.import_default_modules()
+    """The job of that name, importing every app's jobs first if it is not known yet (a web process has not
+    imported them, a worker has). Importing runs Django's system checks through Celery's fix-up: once, not per job."""
+    if name not in app.tasks:
+        app.loader.import_default_modules()
     return app.tasks.get(name)
 
 
