@@ -70,7 +70,8 @@ def _confirm_seat(page):
 
 
 def _complete(page):
-    with page.expect_navigation():
+    # A step that issues a document renders and signs it after commit, in the request when jobs run eagerly.
+    with page.expect_navigation(timeout=30_000):
         page.click("[data-testid=complete]")
     assert "/app/tasks/" in page.url, page.content()
 
