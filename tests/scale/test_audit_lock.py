@@ -2,8 +2,8 @@
 
 A separate process (its own interpreter, so that the steps' Python work does not take its turns) appends one
 audit event per transaction, as every sign-in and download does; its 95th percentile while 20 clerks accept
-20 applications at once (each rendering its acceptance notice inside its transaction) stays within twice
-its idle figure. Before the events of a step were chained at commit, it waited for whole steps instead.
+20 applications at once (each issuing and rendering its acceptance notice) stays within twice its idle figure,
+or 10 ms above it (see _bound). Before the events of a step were chained at commit, it waited for whole steps.
 """
 
 import multiprocessing
@@ -126,6 +126,12 @@ def _round(submitted, clerks) -> tuple[list[float], list[float], list]:
     return idle, busy, errors
 
 
+def _bound(idle) -> float:
+    """Twice the idle p95, or the idle p95 plus 10 ms if more: with 20 accepts on 2 cores the writer also waits
+    for its share of the CPU (a few ms), which is not the lock; a lock held around rendering costs it seconds."""
+    return max(2 * p95(idle), p95(idle) + 0.010)
+
+
 def test_an_unrelated_writer_does_not_wait_for_twenty_accepts(submit_twenty):
     """The bound holds in one of three rounds: on a shared machine another program's load can disturb one
     round's idle or busy figure by milliseconds, while the lock held around rendering cost the writer seconds."""
@@ -136,10 +142,10 @@ def test_an_unrelated_writer_does_not_wait_for_twenty_accepts(submit_twenty):
         assert errors == []
         assert len(busy) >= 20
         ratios.append(p95(busy) / p95(idle))
-        if ratios[-1] <= 2:
+        if p95(busy) <= _bound(idle):
             break
     assert set(FilingApplication.objects.values_list("state", flat=True)) == {ApplicationState.ACCEPTED}
-    assert min(ratios) <= 2, ratios
+    assert p95(busy) <= _bound(idle), ratios
     verify_chain()
 
 
