@@ -19,6 +19,7 @@ from cases.common.demo import seed_demo
 from cases.models import (
     AnnualReport,
     Certificate,
+    CertificateExport,
     Complaint,
     Deficiency,
     Draw,
@@ -28,6 +29,7 @@ from cases.models import (
     NoticeObjection,
     Occupation,
     Organisation,
+    ResultImport,
     SelectionApplication,
     SupervisionCampaign,
 )
@@ -150,6 +152,9 @@ def build_world() -> World:
         "objection": objection.pk,
         "application_number": application.number,
         "totp_device": TOTPDevice.objects.create(user=users["admin"], name="matrix").pk,
+        "import_job": ResultImport.objects.filter(batch=batch).order_by("pk").first().pk,
+        "export": getattr(CertificateExport.objects.filter(batch=batch).order_by("pk").first(), "pk", 1),
+        "organisation": organisation.pk,
         "call": call.pk,
         "call_number": call.number,
         "selection_application": SelectionApplication.objects.filter(call=call).first().pk,
@@ -163,6 +168,7 @@ def build_world() -> World:
 
 # Which object a URL's parameters name: by the parameter, then by words in the URL's name.
 _BY_NAME_WORD = [
+    ("registry_entry", "filing"),
     ("totpdevice", "totp_device"),  # django-otp's admin pages answer 500 for a device that does not exist
     ("batch", "batch"),
     ("import", "batch"),
@@ -204,6 +210,10 @@ _BY_PARAMETER = {
     "deficiency_pk": "deficiency",
     "objection_pk": "objection",
     "call_pk": "call",
+    "job_pk": "import_job",
+    "import_pk": "import_job",
+    "export_pk": "export",
+    "organisation_pk": "organisation",
 }
 # Parameters whose object depends on the namespace: a public notice is named by its application's number.
 _BY_NAMESPACE_PARAMETER = {
