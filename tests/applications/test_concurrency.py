@@ -1,15 +1,15 @@
 """Two people completing the same task at once: exactly one wins (PostgreSQL, real threads)."""
 
 import random
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from cases.applications import services as apply
 from cases.applications.simulation import complete_draft
 from cases.models import ApplicationState as S
 from cases.models import FilingApplication
+from tests.concurrency import race
 from workflow.selectors import queue_for
 from workflow.tasks import TaskUnavailable, task_claim
 
@@ -17,28 +17,6 @@ pytestmark = [
     pytest.mark.postgres,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are only real on PostgreSQL"),
 ]
-
-
-def _race(workers):
-    barrier = threading.Barrier(len(workers))
-    outcomes = []
-
-    def run(work):
-        try:
-            barrier.wait()
-            work()
-            outcomes.append("won")
-        except TaskUnavailable:
-            outcomes.append("refused")
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(work,)) for work in workers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return sorted(outcomes)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -51,7 +29,7 @@ def test_two_clerks_accepting_the_same_claimed_task_only_one_wins(applicant, org
     def accept():
         apply.application_accept(application=draft, actor=clerk)
 
-    assert _race([accept, accept, accept]) == ["refused", "refused", "won"]
+    assert race([accept, accept, accept], refusals=(TaskUnavailable,)) == ["refused", "refused", "won"]
     application = FilingApplication.objects.get(pk=draft.pk)
     assert application.state == S.ACCEPTED
     assert application.inspections.count() == 0
@@ -68,8 +46,9 @@ def test_two_clerks_claiming_the_same_queued_task_only_one_wins(applicant, organ
     apply.application_submit(application=draft, actor=applicant)
     task = queue_for(user=clerk).get().task
 
-    assert _race(
-        [lambda: task_claim(task_id=task.pk, actor=clerk), lambda: task_claim(task_id=task.pk, actor=other)]
+    assert race(
+        [lambda: task_claim(task_id=task.pk, actor=clerk), lambda: task_claim(task_id=task.pk, actor=other)],
+        refusals=(TaskUnavailable,),
     ) == [
         "refused",
         "won",

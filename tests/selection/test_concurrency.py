@@ -1,45 +1,20 @@
 """Two chiefs doing a step of the whole call at once: one wins, the other is told, nothing is done twice
 (PostgreSQL, real threads; the step locks every application's process, then the call, then each task)."""
 
-import threading
-
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 
 from cases.models import SelectionPanel, SelectionScore
 from cases.selection.services import review
+from tests.concurrency import race
 from tests.factories import UserFactory
 from tests.selection.conftest import applied, close_window, make_call
 from workflow import roles
-from workflow.tasks import TaskUnavailable
 
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are only real on PostgreSQL"),
 ]
-
-
-def _race(workers):
-    barrier = threading.Barrier(len(workers))
-    outcomes = []
-
-    def run(work):
-        try:
-            barrier.wait()
-            work()
-            outcomes.append("won")
-        except (TaskUnavailable, ValidationError):
-            outcomes.append("refused")
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(work,)) for work in workers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return sorted(outcomes)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -54,6 +29,6 @@ def test_two_chiefs_drawing_the_panel_at_once_draw_it_once(chief, clerk, occupat
     def draw(actor):
         return lambda: review.panel_draw(call=call, actor=actor)
 
-    assert _race([draw(chief), draw(other_chief)]) == ["refused", "won"]
+    assert race([draw(chief), draw(other_chief)]) == ["refused", "won"]
     assert SelectionPanel.objects.filter(call=call).count() == 1
     assert SelectionScore.objects.filter(application__call=call).count() == 3 * 3

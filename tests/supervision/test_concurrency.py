@@ -1,19 +1,17 @@
 """Concurrent changes to the same body, case or campaign: exactly one wins (PostgreSQL, real threads)."""
 
-import threading
-
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 
 from cases.models import Filing, FilingStatusChange, RectificationEvidence, SupervisionCampaign, SupervisionCase
 from cases.registry import services as registry
 from cases.supervision.services import campaigns
 from cases.supervision.services import cases as supervision
+from tests.concurrency import race
 from tests.registry.helpers import make_filing
 from tests.supervision import steps
 from workflow.selectors import queue_for
-from workflow.tasks import TaskUnavailable, task_claim
+from workflow.tasks import task_claim
 
 pytestmark = [
     pytest.mark.postgres,
@@ -22,33 +20,11 @@ pytestmark = [
 ]
 
 
-def _race(workers):
-    barrier = threading.Barrier(len(workers))
-    outcomes = []
-
-    def run(work):
-        try:
-            barrier.wait()
-            work()
-            outcomes.append("won")
-        except (TaskUnavailable, ValidationError):
-            outcomes.append("refused")
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(work,)) for work in workers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return sorted(outcomes)
-
-
 def test_two_revocations_of_the_same_body(filing, supervisor):
     def revoke(reason):
         return lambda: registry.filing_revoke(filing=filing, actor=supervisor, reason=reason)
 
-    assert _race([revoke("一"), revoke("二"), revoke("三")]) == ["refused", "refused", "won"]
+    assert race([revoke("一"), revoke("二"), revoke("三")]) == ["refused", "refused", "won"]
     assert Filing.objects.get(pk=filing.pk).status == "revoked"
     assert FilingStatusChange.objects.filter(filing=filing).count() == 1
 
@@ -60,7 +36,7 @@ def test_suspension_racing_revocation_leaves_a_consistent_history(filing, superv
     def revoke():
         registry.filing_revoke(filing=filing, actor=supervisor, reason="撤销")
 
-    _race([suspend, revoke])
+    race([suspend, revoke])
     filing = Filing.objects.get(pk=filing.pk)
     history = list(
         FilingStatusChange.objects.filter(filing=filing).order_by("id").values_list("from_status", "to_status")
@@ -79,7 +55,7 @@ def test_the_same_sanction_task_completed_three_times_at_once(filing, supervisor
     def sanction():
         supervision.case_sanction(case=case, actor=supervisor, measure="suspend_body", reasons="多项违规")
 
-    assert _race([sanction, sanction, sanction]) == ["refused", "refused", "won"]
+    assert race([sanction, sanction, sanction]) == ["refused", "refused", "won"]
     assert SupervisionCase.objects.get(pk=case.pk).state == "closed"
     assert FilingStatusChange.objects.filter(filing=filing).count() == 1
 
@@ -91,7 +67,7 @@ def test_two_rectification_reports_sent_at_once(filing, supervisor, inspectors, 
     def respond():
         steps.respond(case, applicant)
 
-    assert _race([respond, respond]) == ["refused", "won"]
+    assert race([respond, respond]) == ["refused", "won"]
     assert SupervisionCase.objects.get(pk=case.pk).state == "verifying"
     assert RectificationEvidence.objects.count() == 1
 
@@ -104,6 +80,6 @@ def test_one_campaign_drawn_twice_at_once(occupations, supervisor, inspectors):
     def draw():
         campaigns.campaign_draw(campaign=campaign, actor=supervisor)
 
-    assert _race([draw, draw]) == ["refused", "won"]
+    assert race([draw, draw]) == ["refused", "won"]
     assert SupervisionCampaign.objects.get(pk=campaign.pk).state == "drawn"
     assert SupervisionCase.objects.count() == 2
