@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from audits.selectors import timeline_for
 from cases.applications.forms import AttachmentForm, PopulationsForm, RosterMemberForm, VenueForm
 from cases.common.views import audited_download, error_message
+from cases.documents.views import document_download
 from cases.models import Attachment, CallState, RosterMember, ScopeItem, SelectionObjection, Venue
 from cases.selection import access, forms, selectors
 from cases.selection import panel as panels
@@ -271,19 +272,7 @@ def objection_evidence(request, pk, objection_pk):
 def call_document(request, pk, doc_pk):
     call = access.access_call(request.user, pk)
     document = get_object_or_404(selectors.documents_of(call), pk=doc_pk, rendered_at__isnull=False)
-    return _document(request, call, document)
-
-
-def _document(request, obj, document):
-    return audited_download(
-        request,
-        obj=obj,
-        field=document.file,
-        name=document.download_name,
-        content_type="application/pdf",
-        digest=document.sha256,
-        kind=document.kind,
-    )
+    return document_download(request, obj=call, document=document)
 
 
 # The organisation's applications
@@ -552,7 +541,7 @@ def application_document(request, pk, doc_pk):
         raise Http404
     documents = selectors.documents_of(application, application.filing, public_only=is_member)
     document = get_object_or_404(documents, pk=doc_pk, rendered_at__isnull=False)
-    return _document(request, application, document)
+    return document_download(request, obj=application, document=document)
 
 
 @login_required
