@@ -153,11 +153,7 @@ def run_to_end(*, application, applicant, staff: Staff, experts, fate: str, outc
     apply.application_accept(application=application, actor=staff.clerk)
     inspection_services.inspection_plan(application=application, actor=staff.chief, planned_date=timezone.localdate())
     seats_confirm_all(application)
-    inspection = application.inspections.first()
-    results = {finding.code: ("pass", "") for finding in inspection.findings.all()}
-    inspection_services.inspection_record(
-        application=application, actor=inspection.leader, results=results, conclusion="meets"
-    )
+    inspection_passed(application)
     assessments.expert_panel_draw(application=application, actor=staff.chief)
     seats_confirm_all(application)
     for expert in experts(application):
@@ -177,6 +173,15 @@ def seats_confirm_all(application) -> None:
     """Every person drawn for the application who has not answered yet confirms their seat."""
     for seat in DrawSeat.objects.filter(draw__application=application, status=DrawSeat.Status.PENDING):
         draw_services.seat_confirm(seat=seat, actor=seat.user, statement="模拟：无利益冲突")
+
+
+def inspection_passed(application) -> None:
+    """The inspection team's leader records every checklist item as met and the conclusion "meets"."""
+    inspection = application.inspections.first()
+    results = {finding.code: ("pass", "") for finding in inspection.findings.all()}
+    inspection_services.inspection_record(
+        application=application, actor=inspection.leader, results=results, conclusion="meets"
+    )
 
 
 def uniform_points(application, value) -> dict:

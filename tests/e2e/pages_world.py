@@ -13,6 +13,7 @@ from cases.applications.simulation import (
     Outcome,
     Staff,
     complete_draft,
+    inspection_passed,
     new_applicant,
     panel_experts,
     run_to_end,
@@ -82,11 +83,7 @@ def _push(application, applicant, staff: Staff, state: str) -> None:
     seats_confirm_all(application)
     if state == "inspecting":
         return
-    inspection = application.inspections.first()
-    results = {finding.code: ("pass", "") for finding in inspection.findings.all()}
-    inspection_services.inspection_record(
-        application=application, actor=inspection.leader, results=results, conclusion="meets"
-    )
+    inspection_passed(application)
     assessments.expert_panel_draw(application=application, actor=staff.chief)
     seats_confirm_all(application)
     if state == "assessing":

@@ -12,6 +12,7 @@ from cases.applications.simulation import (
     TINY_PDF,
     Staff,
     complete_draft,
+    inspection_passed,
     panel_experts,
     seats_confirm_all,
     uniform_points,
@@ -106,11 +107,7 @@ def _to_notice(draft, applicant):
     apply.application_accept(application=draft, actor=staff.clerk)
     inspection_services.inspection_plan(application=draft, actor=staff.chief, planned_date=timezone.localdate())
     seats_confirm_all(draft)
-    inspection = draft.inspections.first()
-    results = {finding.code: ("pass", "") for finding in inspection.findings.all()}
-    inspection_services.inspection_record(
-        application=draft, actor=inspection.leader, results=results, conclusion="meets"
-    )
+    inspection_passed(draft)
     assessments.expert_panel_draw(application=draft, actor=staff.chief)
     seats_confirm_all(draft)
     for expert in panel_experts(draft):
