@@ -107,6 +107,7 @@ def main() -> None:
     _setup()
     from cases.documents.pdf import html_to_pdf, render_html
     from cases.documents.signing import sign_pdf
+    from config.celery import freeze_startup_objects
     from tests.documents.samples import sample_contexts
 
     print(
@@ -142,7 +143,8 @@ def main() -> None:
     chunks = [items[i : i + args.chunk] for i in range(0, len(items), args.chunk)]
     load_before = os.getloadavg()[0]
     start = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=args.workers) as pool:
+    # As a Celery worker process does once started (config.celery.freeze_startup_objects).
+    with ProcessPoolExecutor(max_workers=args.workers, initializer=freeze_startup_objects) as pool:
         results = list(pool.map(_worker_chunk, chunks))
     elapsed = time.perf_counter() - start
     done, cpu = sum(n for n, _ in results), sum(seconds for _, seconds in results)

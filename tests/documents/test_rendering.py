@@ -137,3 +137,17 @@ def test_filing_certificate_does_not_embed_an_image_from_a_local_path():
     page = PdfReader(io.BytesIO(render_pdf("documents/filing_certificate.html", context))).pages[0]
 
     assert len(page.images) == 0
+
+
+def test_a_celery_worker_process_freezes_what_it_holds_once_started():
+    """Document layout allocates heavily: a started worker keeps its startup objects out of full collections."""
+    import gc
+
+    from celery.signals import worker_process_init
+
+    gc.unfreeze()
+    try:
+        worker_process_init.send(sender=None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
