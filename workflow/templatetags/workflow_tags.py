@@ -1,6 +1,8 @@
 from urllib.parse import urlencode
 
 from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 
 from workflow.deadlines import attach_due_status
 from workflow.deadlines import case_clock as _case_clock
@@ -25,6 +27,39 @@ def case_clock(application, open_tasks=None):
     if not application.process_id:
         return None
     return _case_clock(process=application.process)
+
+
+@register.simple_tag
+def due_badge(due) -> str:
+    """A task's due date and working days left; `due` is a workflow.deadlines.DueStatus or None.
+
+    A tag rather than an included template: it is drawn on every row of the task lists.
+    """
+    if due is None:
+        return format_html('<span class="muted">—</span>')
+    state = " due--overdue" if due.overdue else " due--soon" if due.due_soon else ""
+    return format_html(
+        '<span class="due{}" data-due="{}">{}</span>\n<small class="due-left{}">{}</small>',
+        state,
+        due.due_on.isoformat(),
+        due.due_on.isoformat(),
+        state,
+        _days_left(due),
+    )
+
+
+def _days_left(due) -> str:
+    if due.overdue and due.days_late:
+        return ngettext(
+            "overdue by %(days)s working day", "overdue by %(days)s working days", due.days_late
+        ) % {"days": due.days_late}
+    if due.overdue:
+        return gettext("overdue")
+    if due.remaining == 0:
+        return gettext("due today")
+    return ngettext("%(days)s working day left", "%(days)s working days left", due.remaining) % {
+        "days": due.remaining
+    }
 
 
 @register.filter
