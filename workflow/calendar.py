@@ -88,6 +88,13 @@ class WorkingCalendar:
         self._overrides: dict[date, bool] = dict(overrides or {})
         # The closed range of dates whose overrides are in self._overrides.
         self._covered: tuple[date, date] | None = (date.min, date.max) if overrides is not None else None
+        # working_days_between's answers: the overrides of a range never change once loaded.
+        self._counted: dict[tuple[date, date], int] = {}
+
+    def cover(self, first: date, last: date) -> None:
+        """Load the overrides of every day in [first, last] now, in one query: for a caller about to ask
+        about dates spread over several years (each year is otherwise loaded when first asked about)."""
+        self._cover(first, last)
 
     def _cover(self, first: date, last: date) -> None:
         """Make sure the overrides of every day in [first, last] are loaded.
@@ -159,8 +166,12 @@ class WorkingCalendar:
         once overdue).
         """
         a, b = _as_date(a), _as_date(b)
-        if b < a:
-            return -self.working_days_between(b, a)
+        if (a, b) not in self._counted:  # a page of tasks has many due on the same day
+            self._counted[a, b] = -self._count(b, a) if b < a else self._count(a, b)
+        return self._counted[a, b]
+
+    def _count(self, a: date, b: date) -> int:
+        """working_days_between for a <= b."""
         if a == b:
             return 0
         first = a + _ONE_DAY

@@ -111,13 +111,16 @@ def warning_window_end(today: date, calendar: WorkingCalendar | None = None) -> 
 def attach_due_status(rows: Iterable, *, today: date | None = None) -> None:
     """Set `row.due` (a DueStatus, or None once done) on each task (with its deadline loaded) or to-do row.
 
-    One WorkingCalendar for the lot: one query for the year's overrides, whatever the number of rows.
+    One WorkingCalendar for the lot: one query for the overrides of the years the rows span, whatever their number.
     """
     today = today or timezone.localdate()
+    rows = [(row, _open_due_date(row)) for row in rows]
+    dates = [due_on for _row, due_on in rows if due_on is not None]
     calendar = WorkingCalendar()
+    if dates:
+        calendar.cover(min(today, *dates), max(today, *dates))  # the years of every row at once
     soon = None
-    for row in rows:
-        due_on = _open_due_date(row)
+    for row, due_on in rows:
         if due_on is None:
             row.due = None
             continue

@@ -154,3 +154,17 @@ def test_due_status_counts_the_working_days_left(draft, applicant):
     assert (task.due.remaining, task.due.overdue, task.due.due_soon) == (1, False, True)
     attach_due_status([task], today=date(2026, 3, 3))  # Sat 28 Feb is a make-up working day
     assert (task.due.remaining, task.due.overdue, task.due.days_late) == (-3, True, 3)
+
+
+def test_due_status_of_rows_spread_over_two_years_reads_the_overrides_once(draft, applicant, django_assert_num_queries):
+    submit(draft, applicant)
+    CalendarOverride.objects.create(date=date(2025, 12, 31), kind=CalendarOverride.Kind.HOLIDAY)
+    task = _review_task(draft)
+    TaskDeadline.objects.filter(task=task).update(started_on=date(2025, 12, 24), due_on=date(2025, 12, 30))
+    last_year, this_year = (Task.objects.select_related("deadline").get(pk=task.pk) for _ in range(2))
+    this_year.deadline.due_on = date(2026, 1, 5)
+    with django_assert_num_queries(1):
+        attach_due_status([last_year, this_year], today=date(2026, 1, 6))
+    # Wed 31 Dec 2025 closed by the regulator, 1-3 Jan 2026 the New Year holiday, Sun 4 Jan a make-up
+    # working day: (30 Dec, 6 Jan] holds 4, 5 and 6 Jan, (5 Jan, 6 Jan] one.
+    assert (last_year.due.remaining, this_year.due.remaining) == (-3, -1)

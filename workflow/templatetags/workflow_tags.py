@@ -50,16 +50,14 @@ def due_badge(due) -> str:
 
 def _days_left(due) -> str:
     if due.overdue and due.days_late:
-        return ngettext(
-            "overdue by %(days)s working day", "overdue by %(days)s working days", due.days_late
-        ) % {"days": due.days_late}
+        return ngettext("overdue by %(days)s working day", "overdue by %(days)s working days", due.days_late) % {
+            "days": due.days_late
+        }
     if due.overdue:
         return gettext("overdue")
     if due.remaining == 0:
         return gettext("due today")
-    return ngettext("%(days)s working day left", "%(days)s working days left", due.remaining) % {
-        "days": due.remaining
-    }
+    return ngettext("%(days)s working day left", "%(days)s working days left", due.remaining) % {"days": due.remaining}
 
 
 @register.filter
