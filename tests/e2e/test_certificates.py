@@ -44,7 +44,8 @@ def _logout(page):
 
 
 def test_import_fix_submit_approve_download_verify_and_revoke(page, live_server, tmp_path):
-    page.on("dialog", lambda dialog: dialog.accept())  # confirmations of irreversible steps
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))  # irreversible steps
     seed_demo()
     file_demo_bodies()
 
@@ -118,6 +119,7 @@ def test_import_fix_submit_approve_download_verify_and_revoke(page, live_server,
     page.goto(f"{live_server.url}/app/certificates/c/{revoked.pk}/")
     page.fill("[data-testid=revoke-form] textarea[name=reason]", "考核舞弊，撤销证书")
     _go(page, "[data-testid=revoke]")
+    assert revoked.number in asked[-1]  # asked before revoking
     assert page.inner_text("[data-testid=certificate-status]") in {"已撤销", "Revoked"}
     _logout(page)
     page.goto(f"{live_server.url}/verify/c/{revoked.verify_token}/")
