@@ -69,6 +69,7 @@ def test_a_certificate_shows_its_current_status(client, registered_batch, applic
     response = upload(client, pdf)
     assert result(response) == ("valid", "intact")  # the file is still the bureau's, unchanged ...
     assert 'data-status="revoked"' in response.content.decode()  # ... but the certificate no longer counts
+    assert "签名真实，但证书已撤销" in response.content.decode()  # and the headline says so first
 
 
 @pytest.mark.parametrize("data", [b"hello, not a pdf", b"%PDF-1.7\n garbage"])
