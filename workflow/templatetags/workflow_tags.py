@@ -2,6 +2,7 @@ from urllib.parse import urlencode
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
 from workflow.deadlines import attach_due_status
@@ -36,7 +37,7 @@ def due_badge(due) -> str:
     A tag rather than an included template: it is drawn on every row of the task lists.
     """
     if due is None:
-        return format_html('<span class="muted">—</span>')
+        return mark_safe('<span class="muted">—</span>')
     state = " due--overdue" if due.overdue else " due--soon" if due.due_soon else ""
     return format_html(
         '<span class="due{}" data-due="{}">{}</span>\n<small class="due-left{}">{}</small>',
