@@ -20,7 +20,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from cases.documents.rendering import DOCUMENT_TITLES, INFO_KIND, INFO_NUMBER
 from cases.documents.signing import trust_roots
-from cases.models import Certificate
+from cases.models import Certificate, CertificateState
 from cases.models.documents import GeneratedDocument
 
 logger = logging.getLogger(__name__)
@@ -50,6 +50,11 @@ class DocumentVerdict:
     @property
     def valid(self) -> bool:
         return self.status == VALID
+
+    @property
+    def revoked_certificate(self) -> bool:
+        """The bureau's unchanged file of a certificate revoked since: genuine, but no longer to be relied on."""
+        return self.valid and self.certificate_status == CertificateState.REVOKED
 
 
 def _info(reader: PdfFileReader, revision: int | None) -> dict[str, str]:
