@@ -92,12 +92,8 @@ class WorkingCalendar:
         self._counted: dict[tuple[date, date], int] = {}
 
     def cover(self, first: date, last: date) -> None:
-        """Load the overrides of every day in [first, last] now, in one query: for a caller about to ask
-        about dates spread over several years (each year is otherwise loaded when first asked about)."""
-        self._cover(first, last)
-
-    def _cover(self, first: date, last: date) -> None:
-        """Make sure the overrides of every day in [first, last] are loaded.
+        """Make sure the overrides of every day in [first, last] are loaded (a caller about to ask about dates
+        spread over several years calls it first, for one query; each year is otherwise loaded when first asked).
 
         Loads whole years, so that the due dates of a page of tasks started at different times
         cost one query rather than one per row; a year has a few dozen overrides at most.
@@ -127,7 +123,7 @@ class WorkingCalendar:
 
     def is_working_day(self, day: date | datetime) -> bool:
         day = _as_date(day)
-        self._cover(day, day)
+        self.cover(day, day)
         return self._working(day)
 
     def add_working_days(self, start: date | datetime, n: int) -> date:
@@ -141,7 +137,7 @@ class WorkingCalendar:
         if n < 0:
             raise ValueError("n must not be negative")
         day = _as_date(start)
-        self._cover(day, day + timedelta(days=n * 2 + self._SLACK_DAYS))
+        self.cover(day, day + timedelta(days=n * 2 + self._SLACK_DAYS))
         if n == 0:
             while not self._working_covered(day):
                 day += _ONE_DAY
@@ -155,7 +151,7 @@ class WorkingCalendar:
 
     def _working_covered(self, day: date) -> bool:
         if day > self._covered[1]:  # a run of closures longer than the slack: load further ahead
-            self._cover(day, day + timedelta(days=self._SLACK_DAYS * 3))
+            self.cover(day, day + timedelta(days=self._SLACK_DAYS * 3))
         return self._working(day)
 
     def working_days_between(self, a: date | datetime, b: date | datetime) -> int:
@@ -175,7 +171,7 @@ class WorkingCalendar:
         if a == b:
             return 0
         first = a + _ONE_DAY
-        self._cover(first, b)
+        self.cover(first, b)
         # Count Mondays to Fridays arithmetically, then correct for the few statutory and
         # overridden exceptions in the range: fast for ranges of years, too.
         count = _weekdays_through(b) - _weekdays_through(a)
