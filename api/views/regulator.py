@@ -10,7 +10,6 @@ from api import serializers as s
 from api.views.base import ApiView
 from api.views.public import body_row, status_history
 from cases.certificates.selectors import certificate_statistics
-from cases.models import FilingStatusChange
 from cases.registry import selectors as registry
 from cases.supervision.access import require_perm
 
@@ -19,10 +18,7 @@ STATISTICS_READ = "cases.view_certificate_statistics"
 
 
 def _history_prefetch() -> Prefetch:
-    return Prefetch(
-        "status_changes",
-        queryset=FilingStatusChange.objects.select_related("scope__occupation").order_by("-effective_on", "-id"),
-    )
+    return Prefetch("status_changes", queryset=registry.status_history())
 
 
 def registry_row(filing, today) -> dict:

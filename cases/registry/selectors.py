@@ -103,12 +103,16 @@ def directory_facets() -> dict:
     }
 
 
+def status_history() -> QuerySet[FilingStatusChange]:
+    """Status changes, newest first, each with the scope row (and its occupation) it concerns."""
+    return FilingStatusChange.objects.select_related("scope__occupation").order_by("-effective_on", "-id")
+
+
 def directory_entry(*, number: str) -> Filing | None:
     """One body for its public page, with scope and status history."""
-    history = FilingStatusChange.objects.select_related("scope__occupation").order_by("-effective_on", "-id")
     return (
         Filing.objects.select_related("organisation__district")
-        .prefetch_related(_scope_prefetch(), Prefetch("status_changes", queryset=history))
+        .prefetch_related(_scope_prefetch(), Prefetch("status_changes", queryset=status_history()))
         .filter(number=number)
         .first()
     )
