@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from api import serializers as s
 from api.views.base import ApiView
-from api.views.public import body_row, status_history
+from api.views.public import body_row, history_rows
 from cases.certificates.selectors import certificate_statistics
 from cases.registry import selectors as registry
 from cases.supervision.access import require_perm
@@ -24,7 +24,7 @@ def _history_prefetch() -> Prefetch:
 def registry_row(filing, today) -> dict:
     return {
         **body_row(filing, today),
-        "status_history": status_history(filing),
+        "status_history": history_rows(filing.status_changes.all()),
         "id": filing.pk,
         "stored_status": filing.status,
         "banned_until": filing.banned_until.isoformat() if filing.banned_until else None,
