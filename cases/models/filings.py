@@ -137,6 +137,8 @@ class FilingScope(models.Model):
 
     class Meta:
         ordering = ["id"]
+        # The directory's occupation filter reads the filings of an occupation from this index alone.
+        indexes = [models.Index(fields=["occupation", "filing"], name="scope_occupation_filing_idx")]
         verbose_name = _("filing scope")
         verbose_name_plural = _("filing scope")
 
