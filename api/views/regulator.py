@@ -8,9 +8,10 @@ from rest_framework.response import Response
 
 from api import serializers as s
 from api.views.base import ApiView
-from api.views.public import body_row, history_rows
+from api.views.public import history_rows
 from cases.certificates.selectors import certificate_statistics
 from cases.registry import selectors as registry
+from cases.registry.rows import body_row
 from cases.supervision.access import require_perm
 
 REGISTRY_READ = "cases.view_filing"

@@ -6,8 +6,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from api.views.public import PAGE_COLUMNS, body_row, body_rows
 from cases.registry.bulk import bulk_registry
+from cases.registry.rows import PAGE_COLUMNS, body_row, body_rows
 from cases.registry.selectors import directory_search
 
 pytestmark = pytest.mark.django_db
