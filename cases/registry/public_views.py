@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from cases.common.text import clean_query_text
 from cases.models import Filing, Organisation, SkillLevel, SupervisionCampaign
 from cases.registry import selectors
+from cases.registry.rows import PAGE_COLUMNS, body_rows
 from cases.supervision import selectors as supervision
 
 PAGE_SIZE = 25
@@ -36,9 +37,14 @@ def _search(filters):
 def directory(request):
     """Search and filter the registry; each row shows the scope the body may certify today."""
     filters = _filters(request)
-    page = Paginator(_search(filters), PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
-    rows = [(filing, filing.status_on(today), filing.certifiable_scope(today)) for filing in page]
+    page = Paginator(_search(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    stored = list(page.object_list.prefetch_related(None).values(*PAGE_COLUMNS))
+    categories = dict(Organisation.Category.choices)
+    rows = [
+        (row, body["status"], categories.get(row["organisation"]["category"], ""))
+        for body, row in zip(stored, body_rows(stored, today), strict=True)
+    ]
     return render(
         request,
         "public/directory.html",
