@@ -4,7 +4,7 @@ constant number of queries whatever the size of the registry."""
 from datetime import date
 
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from cases.models import (
@@ -117,10 +117,12 @@ def scope_rows(filing_ids) -> list[tuple]:
 
 def directory_facets() -> dict:
     """What the directory's filters offer: every district, and the occupations some body is filed for."""
-    used = FilingScope.objects.values("occupation_id")
+    # One probe of the scope's occupation index per occupation of the catalogue, rather than a read of every
+    # scope row of the registry: the same cost however many bodies are filed.
+    used = Exists(FilingScope.objects.filter(occupation=OuterRef("pk")))
     return {
         "districts": list(District.objects.order_by("code")),
-        "occupations": list(Occupation.objects.filter(pk__in=used).order_by("code", "trade")),
+        "occupations": list(Occupation.objects.filter(used).order_by("code", "trade")),
     }
 
 
