@@ -78,9 +78,9 @@ def work_item_sync(task: Task, *, actor=None) -> WorkItem | None:
     deadline = _deadline(task)
     is_open = task.status in OPEN
     finished_by = None if is_open else (actor or task.owner)
-    item, _created = WorkItem.objects.update_or_create(
-        key=f"task:{task.pk}",
-        defaults={
+    return _write(
+        f"task:{task.pk}",
+        {
             "kind": pages.kind,
             "step": task.flow_task.name,
             "task": task,
@@ -99,7 +99,6 @@ def work_item_sync(task: Task, *, actor=None) -> WorkItem | None:
             "finished_by": finished_by,
         },
     )
-    return item
 
 
 def work_items_sync_process(process_id: int, *, actor=None) -> None:
@@ -116,9 +115,9 @@ def work_item_seat(seat, *, actor=None) -> WorkItem:
     organisation = application.organisation
     is_open = seat.status == DrawSeat.Status.PENDING
     started = seat.draw.drawn_at
-    item, _created = WorkItem.objects.update_or_create(
-        key=f"seat:{seat.pk}",
-        defaults={
+    return _write(
+        f"seat:{seat.pk}",
+        {
             "kind": WorkItem.Kind.SEAT,
             "step": f"seat_{seat.draw.kind}",
             "subject": str(application),
@@ -134,4 +133,14 @@ def work_item_seat(seat, *, actor=None) -> WorkItem:
             "finished_by": None if is_open else (actor or seat.user),
         },
     )
+
+
+def _write(key: str, values: dict) -> WorkItem:
+    """Insert the row of `key` or bring it to `values`, in one statement (INSERT ... ON CONFLICT DO UPDATE).
+
+    update_or_create took a savepoint, a locking read and a write (and a second savepoint to insert), on every
+    step of every flow; the upsert waits on the row's lock as that read did.
+    """
+    item = WorkItem(key=key, **values)
+    WorkItem.objects.bulk_create([item], update_conflicts=True, unique_fields=["key"], update_fields=list(values))
     return item
