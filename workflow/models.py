@@ -379,3 +379,9 @@ class WorkItem(models.Model):
 
     def __str__(self):
         return f"{self.key} {self.subject} ({self.step})"
+
+    @property
+    def kind_label(self) -> str:
+        """get_kind_display(), by the enum rather than by the field's choices rebuilt on each call (every row of
+        every task list shows it)."""
+        return self.Kind(self.kind).label

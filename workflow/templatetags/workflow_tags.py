@@ -1,6 +1,7 @@
 from urllib.parse import urlencode
 
 from django import template
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
@@ -59,6 +60,13 @@ def _days_left(due) -> str:
     if due.remaining == 0:
         return gettext("due today")
     return ngettext("%(days)s working day left", "%(days)s working days left", due.remaining) % {"days": due.remaining}
+
+
+@register.filter
+def minute(value) -> str:
+    """A moment as local time to the minute (YYYY-MM-DD HH:MM), as |date:"Y-m-d H:i" gives it; without Django's
+    general date formatting, which costs ten times more on every row of the task lists."""
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 @register.filter
