@@ -161,7 +161,8 @@ class Family:
     """The template rows of one kind of case, table by table, and how a copy of each row is made.
 
     tables: table -> (its id column, {column holding an id of another table of the family: that table});
-    where: table -> SQL condition on `t` selecting the template rows (contiguous id ranges);
+    where: table -> SQL condition on `t` selecting the template rows (an id range, which may have gaps: an
+    upsert that updates takes a sequence value too); a copy's ids are the template's moved by the range's span;
     overrides: table -> {column: SQL expression}; every other date or timestamp column is moved back by the
     copy's shift, ids are shifted into the copy's range, and the rest is copied as it is. The expressions see
     the template row `t`, the copy number `k`, the copy's body `b` (bench_bodies), clerk `c` (bench_clerks) and,
@@ -171,23 +172,23 @@ class Family:
     def __init__(self, cursor, name, tables, where, overrides, subject_table, actor_id=None):
         self.name, self.tables, self.where, self.overrides = name, tables, where, overrides
         self.subject_table, self.actor_id = subject_table, actor_id
-        self.range = {}
+        self.range, self.rows = {}, {}
         for table, (key, _refs) in tables.items():
             if key is None:
                 continue
             cursor.execute(f"SELECT min({key}), max({key}), count(*) FROM {table} t WHERE {where[table]}")
             low, high, count = cursor.fetchone()
-            assert count and high - low + 1 == count, (name, table, low, high, count)
-            self.range[table] = (low, count)
+            assert count, (name, table)
+            self.range[table], self.rows[table] = (low, high - low + 1), count
         self.bases: dict[str, int] = {}
 
     def per_copy(self, table: str) -> int:
-        return self.range[table][1]
+        return self.rows[table]
 
     def new(self, table: str, column_sql: str) -> str:
-        low, count = self.range[table]
+        low, span = self.range[table]
         # The base (the first id of the copies) is known when the copies are made: clone() puts it in.
-        return f"(@@BASE:{table}@@ + (k - 1)::bigint * {count} + ({column_sql} - {low}))"
+        return f"(@@BASE:{table}@@ + (k - 1)::bigint * {span} + ({column_sql} - {low}))"
 
     def with_bases(self, sql: str) -> str:
         for table, base in self.bases.items():
@@ -269,8 +270,7 @@ def batch_family(cursor, batch) -> Family:
     family = Family(cursor, "batch", tables, where, {}, "cases_resultbatch")
     certificate, candidate = family.new("cases_certificate", "t.id"), family.new("cases_candidate", "t.id")
     person = family.new("cases_candidate", "t.candidate_id")
-    per_copy = family.per_copy("cases_certificate")
-    low = family.range["cases_certificate"][0]
+    low, per_copy = family.range["cases_certificate"]
     # Certificate number: Y/S, ministry code and province of the template, the body's sequence, the year of
     # issue, the level, a serial unique per body (the copy's round over the bodies, then the row).
     serial = f"((({{first}} + k) / (SELECT count(*) FROM bench_bodies)) * {per_copy} + (t.id - {low}) + 1)"
@@ -392,8 +392,8 @@ def template_audit_events(cursor, family: Family) -> list[dict]:
     conditions = AuditEvent.objects.none()
     for object_type, table in OBJECT_TABLES.items():
         if table in family.range:
-            low, count = family.range[table]
-            ids = [str(pk) for pk in range(low, low + count)]
+            low, span = family.range[table]
+            ids = [str(pk) for pk in range(low, low + span)]
             conditions |= AuditEvent.objects.filter(object_type=object_type, object_id__in=ids)
     return list(conditions.order_by("id").values(*HASHED_FIELDS))
 
