@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -38,3 +40,16 @@ def test_failed_login_shows_error_in_chinese(client, clerk):
     response = client.post(reverse("login"), {"username": clerk.username, "password": "wrong"})
     assert response.status_code == 200
     assert "请输入一个正确的" in response.content.decode()
+
+
+PUBLIC_LINKS = ["/directory/", "/notices/", "/directory/campaigns/", "/selections/", "/verify/"]
+
+
+@pytest.mark.parametrize("path", ["/", *PUBLIC_LINKS])
+def test_every_public_page_has_the_same_header_links(client, path):
+    """One public menu: each public capability is reachable from each public page, in the same order."""
+    response = client.get(path)
+    assert response.status_code == 200
+    header = response.content.decode().split('<nav class="public-nav">', 1)[1].split("</nav>", 1)[0]
+    found = [link for link in re.findall(r'href="([^"]+)"', header) if link != reverse("login")]
+    assert found == PUBLIC_LINKS, found
