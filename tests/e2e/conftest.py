@@ -2,9 +2,12 @@
 
 import os
 import re
+import weakref
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from cases.common.demo import DEMO_PASSWORD
 
@@ -89,3 +92,54 @@ def login(page, live_server, username, password=DEMO_PASSWORD):
     page.fill("#id_password", password)
     with page.expect_navigation():
         page.click("form.form button[type=submit]")
+
+
+class Questions:
+    """A page's confirmation questions (confirm-step.js, data-confirm), each answered "yes".
+
+    Headless Chromium has now and then closed a question itself before Playwright could answer it ("No dialog is
+    showing"; seen under load, not reproduced at will): confirm() then returned false and the form sent nothing.
+    Such questions are counted, for go() to press again.
+    """
+
+    def __init__(self, page):
+        self.asked: list[str] = []
+        self.closed = 0
+        page.on("dialog", self._answer)
+        _QUESTIONS[page] = self
+
+    def _answer(self, dialog) -> None:
+        self.asked.append(dialog.message)
+        try:
+            dialog.accept()
+        except PlaywrightError as error:
+            if "No dialog is showing" not in str(error):
+                raise
+            self.closed += 1
+
+
+_QUESTIONS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def answer_yes(page) -> Questions:
+    """Answer "yes" to every confirmation the page asks; returns the record of the questions."""
+    return Questions(page)
+
+
+def go(page, selector, *, tap=False, timeout=10_000):
+    """Press what leads to another page (clicked, or tapped on a phone) and wait for that page.
+
+    Pressed once more only when the browser closed the press's confirmation unanswered (see Questions): the form
+    sent nothing then, so the second press cannot do the step twice.
+    """
+    press = page.tap if tap else page.click
+    questions = _QUESTIONS.get(page)
+    closed = questions.closed if questions else 0
+    try:
+        with page.expect_navigation(timeout=timeout):
+            press(selector)
+    except PlaywrightTimeoutError:
+        if questions is None or questions.closed == closed:
+            raise
+        with page.expect_navigation(timeout=timeout):
+            press(selector)

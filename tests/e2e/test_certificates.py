@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from cases.certificates.demo import file_demo_bodies
 from cases.common.demo import seed_demo
 from cases.models import BatchState, Certificate, ResultBatch
-from tests.e2e.conftest import login
+from tests.e2e.conftest import answer_yes, go, login
 
 HEADER = "姓名,身份证号,职业编码,等级,理论知识成绩,操作技能成绩,综合评审成绩,认定结果"
 ROWS = [
@@ -34,25 +34,19 @@ def _csv(path, rows):
     return str(path)
 
 
-def _go(page, selector):
-    with page.expect_navigation():
-        page.click(selector)
-
-
 def _logout(page):
     page.context.clear_cookies()
 
 
 def test_import_fix_submit_approve_download_verify_and_revoke(page, live_server, tmp_path):
-    asked = []
-    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))  # irreversible steps
+    asked = answer_yes(page).asked  # the questions of irreversible steps
     seed_demo()
     file_demo_bodies()
 
     # The enterprise declares the assessment it holds today.
     login(page, live_server, "demo-applicant")
     page.goto(f"{live_server.url}/app/certificates/")
-    _go(page, "[data-testid=new-plan]")
+    go(page, "[data-testid=new-plan]")
     form = "[data-testid=plan-form]"
     page.select_option(f"{form} select[name=scope]", index=1)
     page.select_option(f"{form} select[name=level]", "4")
@@ -61,13 +55,13 @@ def test_import_fix_submit_approve_download_verify_and_revoke(page, live_server,
     page.fill(f"{form} input[name=expected_candidates]", "3")
     page.check(f"{form} input[name=examiners] >> nth=0")
     page.select_option(f"{form} select[name=internal_supervisor]", index=1)
-    _go(page, f"{form} button[type=submit]")
-    _go(page, "[data-testid=report-results]")
+    go(page, f"{form} button[type=submit]")
+    go(page, "[data-testid=report-results]")
     batch_url = page.url
 
     # A results file with one bad row: it is named with its reason and nothing is imported.
     page.set_input_files("[data-testid=import-form] input[name=file]", _csv(tmp_path / "results.csv", ROWS))
-    _go(page, "[data-testid=import-form] button[type=submit]")
+    go(page, "[data-testid=import-form] button[type=submit]")
     problems = page.inner_text("[data-testid=import-problems]")
     assert "3" in page.inner_text("tr[data-line='3'] td >> nth=0")
     assert "李娜" in problems and ("校验" in problems or "check digit" in problems), problems
@@ -77,20 +71,20 @@ def test_import_fix_submit_approve_download_verify_and_revoke(page, live_server,
     # Fixed, imported, submitted.
     fixed = [ROWS[0], (*ROWS[1][:1], FIXED_ID, *ROWS[1][2:]), ROWS[2]]
     page.set_input_files("[data-testid=import-form] input[name=file]", _csv(tmp_path / "fixed.csv", fixed))
-    _go(page, "[data-testid=import-form] button[type=submit]")
+    go(page, "[data-testid=import-form] button[type=submit]")
     assert page.is_visible("[data-testid=import-done]")
     assert page.inner_text("[data-testid=candidate-count]").startswith("3")
-    _go(page, "[data-testid=submit-batch]")
+    go(page, "[data-testid=submit-batch]")
     assert page.get_attribute("[data-testid=batch-state]", "data-state") == "submitted"
     _logout(page)
 
     # The regulator takes the review from the queue and approves.
     login(page, live_server, "demo-supervisor")
     page.goto(f"{live_server.url}/app/certificate_review/queue/")
-    _go(page, "table.tasks tbody tr[data-task] a")
-    _go(page, "[data-testid=claim]")
+    go(page, "table.tasks tbody tr[data-task] a")
+    go(page, "[data-testid=claim]")
     page.check("input[name=outcome][value=approve]")
-    _go(page, "[data-testid=complete]")
+    go(page, "[data-testid=complete]")
     batch = ResultBatch.objects.get()
     assert batch.state == BatchState.REGISTERED and batch.certificates.count() == 2
     _logout(page)
@@ -98,7 +92,7 @@ def test_import_fix_submit_approve_download_verify_and_revoke(page, live_server,
     # The body downloads the certificates as PDFs; their QR links verify on the public page.
     login(page, live_server, "demo-applicant")
     page.goto(batch_url)
-    _go(page, "[data-testid=export-start]")
+    go(page, "[data-testid=export-start]")
     with page.expect_download() as download:
         page.click("[data-testid=export-download]")
     bundle = zipfile.ZipFile(download.value.path())
@@ -118,7 +112,7 @@ def test_import_fix_submit_approve_download_verify_and_revoke(page, live_server,
     revoked = Certificate.objects.get(holder_name="王伟")
     page.goto(f"{live_server.url}/app/certificates/c/{revoked.pk}/")
     page.fill("[data-testid=revoke-form] textarea[name=reason]", "考核舞弊，撤销证书")
-    _go(page, "[data-testid=revoke]")
+    go(page, "[data-testid=revoke]")
     assert revoked.number in asked[-1]  # asked before revoking
     assert page.inner_text("[data-testid=certificate-status]") in {"已撤销", "Revoked"}
     _logout(page)
@@ -127,5 +121,5 @@ def test_import_fix_submit_approve_download_verify_and_revoke(page, live_server,
     page.goto(f"{live_server.url}/verify/")
     page.fill("[data-testid=verify-form] input[name=number]", revoked.number)
     page.fill("[data-testid=verify-form] input[name=name]", "王伟")
-    _go(page, "[data-testid=verify-form] button[type=submit]")
+    go(page, "[data-testid=verify-form] button[type=submit]")
     assert page.get_attribute("[data-testid=verify-result]", "data-status") == "revoked"

@@ -7,18 +7,13 @@ from django.utils import timezone
 from cases.applications.simulation import TINY_PDF
 from cases.common.demo import seed_demo
 from cases.models import FilingApplication
-from tests.e2e.conftest import login
+from tests.e2e.conftest import answer_yes, go, login
 
 ATTACHMENT_KINDS = ["self_evaluation", "management_rules", "business_licence", "commitment"]
 
 
 def _logout(page, live_server):
     page.context.clear_cookies()
-
-
-def _submit(page, selector):
-    with page.expect_navigation():
-        page.click(selector)
 
 
 def _fill_draft(page, tmp_path):
@@ -28,9 +23,9 @@ def _fill_draft(page, tmp_path):
     page.check("[data-testid=scope-form] input[name=methods][value='process']")
     page.select_option("[data-testid=scope-form] select[name=standard]", "national")
     page.fill("[data-testid=scope-form] input[name=yearly_capacity]", "300")
-    _submit(page, "[data-testid=scope-form] button[type=submit]")
+    go(page, "[data-testid=scope-form] button[type=submit]")
     page.check("[data-testid=populations-form] input[value='own_staff']")
-    _submit(page, "[data-testid=populations-form] button[type=submit]")
+    go(page, "[data-testid=populations-form] button[type=submit]")
     for role, name, id_number in (
         ("examiner", "王考评", "11010519491231002X"),
         ("supervisor", "李督导", "110101199003070011"),
@@ -41,51 +36,50 @@ def _fill_draft(page, tmp_path):
         page.fill("[data-testid=roster-form] input[name=id_number]", id_number)
         if role == "examiner":
             page.select_option("[data-testid=roster-form] select[name=occupation]", label="6-18-02-04 焊工")
-        _submit(page, "[data-testid=roster-form] button[type=submit]")
+        go(page, "[data-testid=roster-form] button[type=submit]")
     page.click("#venues > details > summary")
     page.fill("[data-testid=venue-form] input[name=address]", "北京市海淀区上地信息路18号实训楼")
     page.fill("[data-testid=venue-form] input[name=area_sqm]", "600")
     page.fill("[data-testid=venue-form] input[name=workstations]", "40")
-    _submit(page, "[data-testid=venue-form] button[type=submit]")
+    go(page, "[data-testid=venue-form] button[type=submit]")
     pdf = tmp_path / "doc.pdf"
     pdf.write_bytes(TINY_PDF)
     for kind in ATTACHMENT_KINDS:
         page.click("#attachments > details > summary")
         page.select_option("[data-testid=attachment-form] select[name=kind]", kind)
         page.set_input_files("[data-testid=attachment-form] input[name=file]", str(pdf))
-        _submit(page, "[data-testid=attachment-form] button[type=submit]")
+        go(page, "[data-testid=attachment-form] button[type=submit]")
 
 
 def _open_first_task(page, live_server, queue=False):
     page.goto(f"{live_server.url}/app/tasks/{'queue/' if queue else ''}")
-    _submit(page, "table.tasks tbody tr[data-task] a")
+    go(page, "table.tasks tbody tr[data-task] a")
     if queue:
-        _submit(page, "[data-testid=claim]")
+        go(page, "[data-testid=claim]")
 
 
 def _confirm_seat(page):
     """Declare no conflict of interest and take the drawn seat."""
     page.check("[data-testid=declaration]")
-    _submit(page, "[data-testid=confirm-seat]")
+    go(page, "[data-testid=confirm-seat]")
 
 
 def _complete(page):
     # A step that issues a document renders and signs it after commit, in the request when jobs run eagerly.
-    with page.expect_navigation(timeout=30_000):
-        page.click("[data-testid=complete]")
+    go(page, "[data-testid=complete]", timeout=30_000)
     assert "/app/tasks/" in page.url, page.content()
 
 
 def test_applicant_and_regulators_take_an_application_to_filed(page, live_server, tmp_path):
-    page.on("dialog", lambda dialog: dialog.accept())  # confirmations of irreversible steps
+    answer_yes(page)  # confirmations of irreversible steps
     seed_demo()
     login(page, live_server, "demo-applicant")
     page.goto(f"{live_server.url}/app/applications/")
-    _submit(page, "[data-testid=new-application]")
+    go(page, "[data-testid=new-application]")
     assert page.is_visible("[data-testid=problems]")
     _fill_draft(page, tmp_path)
     assert not page.is_visible("[data-testid=problems]"), page.inner_text("#submit")
-    _submit(page, "[data-testid=submit]")
+    go(page, "[data-testid=submit]")
     application = FilingApplication.objects.get()
     assert application.state == "submitted"
     case_url = page.url

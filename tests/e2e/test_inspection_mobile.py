@@ -6,7 +6,6 @@ import re
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Error as PlaywrightError
 from pypdf import PdfReader
 
 from cases.applications import services as apply
@@ -15,7 +14,7 @@ from cases.common.demo import seed_demo
 from cases.draws.services import seat_confirm
 from cases.inspections import services as inspection_services
 from cases.models import GeneratedDocument, InspectionPhoto, Occupation, Organisation
-from tests.e2e.conftest import ARTIFACTS, login
+from tests.e2e.conftest import ARTIFACTS, answer_yes, go, login
 from tests.inspections.fixtures import photo_bytes
 
 PHONE = {"width": 390, "height": 844}
@@ -81,21 +80,10 @@ def _overflowing(page) -> list[str]:
     return page.evaluate(OVERFLOWING)
 
 
-def _accept(dialog, asked: list) -> None:
-    """Answer "yes" to a confirmation; under load the browser may report it closed already (seen once in CI)."""
-    asked.append(dialog.message)
-    try:
-        dialog.accept()
-    except PlaywrightError as error:
-        if "No dialog is showing" not in str(error):
-            raise
-
-
 def test_inspector_completes_an_inspection_with_a_photo_on_a_phone(phone, live_server):
     application, inspection = _planned_inspection()
     page = phone
-    asked = []
-    page.on("dialog", lambda dialog: _accept(dialog, asked))  # confirmations of irreversible steps
+    asked = answer_yes(page).asked  # the questions of irreversible steps
     login(page, live_server, inspection.leader.username)
 
     page.goto(f"{live_server.url}/app/tasks/")
@@ -139,8 +127,7 @@ def test_inspector_completes_an_inspection_with_a_photo_on_a_phone(phone, live_s
     page.fill("#id_summary", "场地、人员、制度均符合要求。")
     _shot(page, "3_sign_off")
     questions = len(asked)
-    with page.expect_navigation(timeout=30_000):  # the step renders the report with its photos
-        page.tap("[data-testid=complete]")
+    go(page, "[data-testid=complete]", tap=True, timeout=30_000)  # the step renders the report with its photos
     assert len(asked) == questions + 1, asked  # signing off asks first
     assert re.search(r"/app/tasks/$", page.url), page.url
 

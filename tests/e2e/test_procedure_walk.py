@@ -21,12 +21,7 @@ from cases.assessments import services as assessments
 from cases.common.demo import seed_demo
 from cases.inspections import services as inspection_services
 from cases.models import Deficiency, FilingApplication, Occupation, Organisation
-from tests.e2e.conftest import login
-
-
-def _click(page, selector):
-    with page.expect_navigation():
-        page.click(selector)
+from tests.e2e.conftest import answer_yes, go, login
 
 
 def _draft():
@@ -39,7 +34,7 @@ def _draft():
 
 
 def test_the_applicant_answers_two_deficiencies_and_the_same_clerk_sees_the_changes(page, live_server, tmp_path):
-    page.on("dialog", lambda dialog: dialog.accept())  # the confirmations of submit, return and accept
+    answer_yes(page)  # the confirmations of submit, return and accept
     draft, applicant = _draft()
     apply.application_submit(application=draft, actor=applicant)
     clerk = User.objects.get(username="demo-clerk")
@@ -58,7 +53,7 @@ def test_the_applicant_answers_two_deficiencies_and_the_same_clerk_sees_the_chan
     login(page, live_server, "demo-applicant")
     page.goto(f"{live_server.url}/app/applications/{draft.pk}/")
     assert page.is_disabled("[data-testid=submit]") is False  # complete, but the answers are still missing
-    _click(page, "[data-testid=submit]")
+    go(page, "[data-testid=submit]")
     assert (
         "Answer every deficiency" in page.content()
         or "答复" in page.content()
@@ -80,22 +75,21 @@ def test_the_applicant_answers_two_deficiencies_and_the_same_clerk_sees_the_chan
     form.locator("textarea").fill("实训场地面积更正为900平方米")
     with page.expect_navigation():
         form.locator("button[type=submit]").click()
-    _click(page, "[data-testid=submit]")
+    go(page, "[data-testid=submit]")
     draft.refresh_from_db()
     assert draft.state == "submitted"
     page.context.clear_cookies()
 
     login(page, live_server, "demo-clerk")
     page.goto(f"{live_server.url}/app/tasks/")  # back in the inbox of the clerk who returned it
-    _click(page, "table.tasks tbody tr[data-task] a")
+    go(page, "table.tasks tbody tr[data-task] a")
     assert page.is_visible("[data-testid=resubmitted]")
     answers = page.inner_text("[data-testid=answers]")
     assert "已上传清晰的营业执照扫描件" in answers and "900" in page.inner_text("[data-testid=changes]")
     assert "licence.pdf" in page.inner_text("[data-testid=changes]")
     assert page.is_visible("[data-testid=case-material]")
     page.check("input[name=outcome][value=accept]")
-    with page.expect_navigation():
-        page.click("[data-testid=complete]")
+    go(page, "[data-testid=complete]")
     draft.refresh_from_db()
     assert draft.state == "accepted"
     assert set(draft.deficiencies.values_list("status", flat=True)) == {Deficiency.Status.RESOLVED}
@@ -116,30 +110,30 @@ def _to_notice(draft, applicant):
 
 
 def test_an_objection_on_notices_is_resolved_and_registration_waits_for_the_notice(page, live_server, tmp_path):
-    page.on("dialog", lambda dialog: dialog.accept())
+    answer_yes(page)
     draft, applicant = _draft()
     application = _to_notice(draft, applicant)
 
     page.goto(f"{live_server.url}/notices/")
     assert application.organisation.credit_code in page.inner_text("[data-testid=notices-current]")
-    _click(page, f"tr[data-notice='{application.number}'] a.button")
+    go(page, f"tr[data-notice='{application.number}'] a.button")
     page.fill("input[name=raised_by]", "王五")
     page.fill("input[name=contact]", "wangwu@example.cn")
     page.fill("textarea[name=content]", "该单位考评员实际不足三人")
     evidence = tmp_path / "evidence.pdf"
     evidence.write_bytes(TINY_PDF)
     page.set_input_files("input[name=evidence]", str(evidence))
-    _click(page, "[data-testid=submit-objection]")
+    go(page, "[data-testid=submit-objection]")
     objection = application.objections.get()
     assert objection.source == "online" and objection.resolved_at is None
 
     login(page, live_server, "demo-approver")
     page.goto(f"{live_server.url}/app/tasks/queue/")
-    _click(page, "table.tasks tbody tr[data-task] a")
-    _click(page, "[data-testid=claim]")
+    go(page, "table.tasks tbody tr[data-task] a")
+    go(page, "[data-testid=claim]")
     assert "该单位考评员实际不足三人" in page.inner_text("[data-testid=objections]")
     # Registration during the notice is refused with the date it opens.
-    _click(page, "[data-testid=complete]")
+    go(page, "[data-testid=complete]")
     opens = apply.registration_opens_on(application)
     assert opens.isoformat() in page.inner_text(".messages")
     page.fill(f"#resolution-{objection.pk}", "经核查，考评员三人均持证，异议不成立")
@@ -153,6 +147,6 @@ def test_an_objection_on_notices_is_resolved_and_registration_waits_for_the_noti
         notice_starts=today - timedelta(days=8), notice_ends=today - timedelta(days=1)
     )
     page.reload()
-    _click(page, "[data-testid=complete]")
+    go(page, "[data-testid=complete]")
     application.refresh_from_db()
     assert application.state == "filed"

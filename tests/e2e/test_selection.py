@@ -19,17 +19,12 @@ from cases.models import SelectionApplication, SelectionCall, SelectionObjection
 from cases.models import SelectionState as S
 from cases.selection.services import applications as apply
 from cases.selection.simulation import fill_application
-from tests.e2e.conftest import login
+from tests.e2e.conftest import answer_yes, go, login
 from tests.factories import OrganisationFactory, UserFactory
 from workflow import roles
 
 ELDER_CARE, HOUSEKEEPING = "4-10-01-05 养老护理员", "4-10-01-01 家政服务员"
 ATTACHMENT_KINDS = ["self_evaluation", "management_rules", "business_licence", "commitment"]
-
-
-def _go(page, selector):
-    with page.expect_navigation():
-        page.click(selector)
 
 
 def _logout(page):
@@ -69,45 +64,45 @@ def _application_by_services(call, name: str, occupation_code: str, *, submit=Tr
 
 def _open_first(page, live_server, *, queue: bool, claim: bool):
     page.goto(f"{live_server.url}/app/tasks/{'queue/' if queue else ''}?kind=selection")
-    _go(page, "table.tasks tbody tr[data-task] a")
+    go(page, "table.tasks tbody tr[data-task] a")
     if claim:
-        _go(page, "[data-testid=claim]")
+        go(page, "[data-testid=claim]")
 
 
 def _complete(page):
-    _go(page, "[data-testid=complete]")
+    go(page, "[data-testid=complete]")
     assert "/app/tasks/" in page.url, page.content()
 
 
 def _create_call(page, live_server):
     page.goto(f"{live_server.url}/app/selection/")
-    _go(page, "[data-testid=new-call]")
+    go(page, "[data-testid=new-call]")
     today = timezone.localdate()
     page.fill("[data-testid=call-form] input[name=title]", "2026年养老护理员、家政服务员社会培训评价组织遴选")
     page.fill("[data-testid=call-form] input[name=window_opens]", today.isoformat())
     page.fill("[data-testid=call-form] input[name=window_closes]", (today + timedelta(days=7)).isoformat())
     page.fill("[data-testid=call-form] input[name=tie_criterion]", "S1")
     page.select_option("[data-testid=call-form] select[name=continuation]", "registration")
-    _go(page, "[data-testid=call-form] button[type=submit]")
+    go(page, "[data-testid=call-form] button[type=submit]")
     for occupation in (ELDER_CARE, HOUSEKEEPING):
         page.click("#lots summary")
         page.select_option("[data-testid=lot-form] select[name=occupation]", label=occupation)
         page.select_option("[data-testid=lot-form] select[name=level]", "4")
         page.fill("[data-testid=lot-form] input[name=quota]", "2")
-        _go(page, "[data-testid=lot-form] button[type=submit]")
-    _go(page, "[data-testid=publish]")
+        go(page, "[data-testid=lot-form] button[type=submit]")
+    go(page, "[data-testid=publish]")
     assert page.get_attribute("[data-testid=phase]", "class").endswith("state--open"), page.content()
     return SelectionCall.objects.get()
 
 
 def _apply_in_the_browser(page, live_server, tmp_path, call):
     page.goto(f"{live_server.url}/app/selection/mine/")
-    _go(page, f"tr[data-call='{call.number}'] [data-testid=apply]")
+    go(page, f"tr[data-call='{call.number}'] [data-testid=apply]")
     assert page.is_visible("[data-testid=problems]")
     page.fill("[data-testid=facts-form] input[name=established_on]", "2015-03-01")
     for name in ("good_credit", "clean_record", "truthful"):
         page.check(f"[data-testid=facts-form] input[name={name}]")
-    _go(page, "[data-testid=facts-form] button[type=submit]")
+    go(page, "[data-testid=facts-form] button[type=submit]")
     page.click("#scope summary")
     assert (
         page.locator("[data-testid=scope-form] select[name=occupation] option").count() == 3
@@ -117,9 +112,9 @@ def _apply_in_the_browser(page, live_server, tmp_path, call):
     page.check("[data-testid=scope-form] input[name=methods][value='process']")
     page.select_option("[data-testid=scope-form] select[name=standard]", "national")
     page.fill("[data-testid=scope-form] input[name=yearly_capacity]", "500")
-    _go(page, "[data-testid=scope-form] button[type=submit]")
+    go(page, "[data-testid=scope-form] button[type=submit]")
     page.check("[data-testid=populations-form] input[value='dispatched']")
-    _go(page, "[data-testid=populations-form] button[type=submit]")
+    go(page, "[data-testid=populations-form] button[type=submit]")
     for role, name, id_number, qualification in (
         ("examiner", "王考评", "11010519491231002X", "养老护理员考评员证"),
         ("supervisor", "李督导", "110101199003070011", ""),
@@ -131,27 +126,27 @@ def _apply_in_the_browser(page, live_server, tmp_path, call):
         if role == "examiner":
             page.select_option("[data-testid=roster-form] select[name=occupation]", label=ELDER_CARE)
             page.fill("[data-testid=roster-form] input[name=qualification]", qualification)
-        _go(page, "[data-testid=roster-form] button[type=submit]")
+        go(page, "[data-testid=roster-form] button[type=submit]")
     page.click("#venues summary")
     page.fill("[data-testid=venue-form] input[name=address]", "北京市朝阳区建国路88号实训楼")
     page.fill("[data-testid=venue-form] input[name=area_sqm]", "800")
     page.fill("[data-testid=venue-form] input[name=workstations]", "60")
-    _go(page, "[data-testid=venue-form] button[type=submit]")
+    go(page, "[data-testid=venue-form] button[type=submit]")
     pdf = tmp_path / "material.pdf"
     pdf.write_bytes(TINY_PDF)
     for kind in ATTACHMENT_KINDS:
         page.click("#attachments summary")
         page.select_option("[data-testid=attachment-form] select[name=kind]", kind)
         page.set_input_files("[data-testid=attachment-form] input[name=file]", str(pdf))
-        _go(page, "[data-testid=attachment-form] button[type=submit]")
+        go(page, "[data-testid=attachment-form] button[type=submit]")
     assert not page.is_visible("[data-testid=problems]"), page.inner_text("#submit")
-    _go(page, "[data-testid=submit]")
+    go(page, "[data-testid=submit]")
     assert page.get_attribute("[data-testid=state]", "class").endswith("state--submitted")
 
 
 def test_a_public_selection_from_the_call_to_the_directory(page, live_server, tmp_path):
     seed_demo()
-    page.on("dialog", lambda dialog: dialog.accept())  # the confirmations of publish, submit and the steps
+    answer_yes(page)  # the confirmations of publish, submit and the steps
 
     login(page, live_server, "demo-chief")
     call = _create_call(page, live_server)
@@ -225,14 +220,14 @@ def test_a_public_selection_from_the_call_to_the_directory(page, live_server, tm
 
     # The list is on publication; anyone may object.
     page.goto(f"{live_server.url}/selections/")
-    _go(page, f"tr[data-call='{call.number}'] a")
+    go(page, f"tr[data-call='{call.number}'] a")
     ranking = page.inner_text("#list")
     assert "北京华技职业技能评价中心" in ranking and "北京颐和培训评价中心" in ranking
     page.select_option("[data-testid=objection-form] select[name=concerning]", label="北京康养职业技能评价中心")
     page.fill("[data-testid=objection-form] input[name=raised_by]", "张先生")
     page.fill("[data-testid=objection-form] input[name=contact]", "13800000000")
     page.fill("[data-testid=objection-form] textarea[name=content]", "该中心考评员人数与申报不符。")
-    _go(page, "[data-testid=objection-form] button[type=submit]")
+    go(page, "[data-testid=objection-form] button[type=submit]")
     objection = SelectionObjection.objects.get()
     assert objection.source == "online" and objection.application.organisation.name == "北京康养职业技能评价中心"
 
@@ -241,7 +236,7 @@ def test_a_public_selection_from_the_call_to_the_directory(page, live_server, tm
     login(page, live_server, "demo-chief")
     _open_first(page, live_server, queue=True, claim=True)
     page.fill("#objections textarea[name=resolution]", "经核查，考评员人数与申报一致，异议不成立。")
-    _go(page, "#objections form:has(textarea[name=resolution]) button")
+    go(page, "#objections form:has(textarea[name=resolution]) button")
     objection.refresh_from_db()
     assert objection.resolved_at is not None
     _complete(page)
@@ -253,7 +248,7 @@ def test_a_public_selection_from_the_call_to_the_directory(page, live_server, tm
     # The applicant sees its notice; the selected continue into the filing flow, straight to registration.
     login(page, live_server, "demo-applicant-social")
     page.goto(f"{live_server.url}/app/selection/mine/")
-    _go(page, "[data-testid=my-applications] tbody a")
+    go(page, "[data-testid=my-applications] tbody a")
     assert page.get_attribute("[data-testid=state]", "class").endswith("state--selected")
     with page.expect_download() as download:
         page.click("[data-testid=doc-selection_notice]")
@@ -264,8 +259,8 @@ def test_a_public_selection_from_the_call_to_the_directory(page, live_server, tm
     page.goto(f"{live_server.url}/app/tasks/queue/?kind=filing")
     assert page.locator("table.tasks tbody tr[data-task]").count() == 2
     page.goto(f"{live_server.url}/app/tasks/queue/?kind=filing")
-    _go(page, "table.tasks tbody tr[data-task]:has-text('北京华技职业技能评价中心') a")
-    _go(page, "[data-testid=claim]")
+    go(page, "table.tasks tbody tr[data-task]:has-text('北京华技职业技能评价中心') a")
+    go(page, "[data-testid=claim]")
     _complete(page)
     _logout(page)
 

@@ -8,16 +8,11 @@ from cases.applications.simulation import TINY_PDF
 from cases.common.demo import seed_demo
 from cases.models import District, SupervisionCampaign, SupervisionCase
 from cases.registry.bulk import file_demo_organisations
-from tests.e2e.conftest import login
+from tests.e2e.conftest import answer_yes, go, login
 from tests.factories import OrganisationFactory
 from tests.registry.helpers import make_filing
 
 JINGGONG, HUAJI = "北京精工智造机械有限公司", "北京华技职业技能评价中心"
-
-
-def _go(page, selector):
-    with page.expect_navigation():
-        page.click(selector)
 
 
 def _switch(page, live_server, username):
@@ -27,13 +22,13 @@ def _switch(page, live_server, username):
 
 def _open_task(page, live_server, organisation, queue=False):
     page.goto(f"{live_server.url}/app/tasks/{'queue/' if queue else ''}?kind=supervision")
-    _go(page, f"table.tasks tbody tr:has-text('{organisation}') a")
+    go(page, f"table.tasks tbody tr:has-text('{organisation}') a")
     if queue:
-        _go(page, "[data-testid=claim]")
+        go(page, "[data-testid=claim]")
 
 
 def _complete(page):
-    _go(page, "[data-testid=complete]")
+    go(page, "[data-testid=complete]")
     assert page.url.endswith("/app/tasks/"), page.inner_text("main")  # back in the inbox: the step is done
 
 
@@ -52,7 +47,7 @@ def _plan(page, live_server, organisation):
 
 
 def test_campaign_inspection_rectification_and_a_suspension_seen_in_the_directory(page, live_server, tmp_path):
-    page.on("dialog", lambda dialog: dialog.accept())  # confirmations of irreversible steps
+    answer_yes(page)  # confirmations of irreversible steps
     seed_demo()
     file_demo_organisations()
     make_filing(organisation=OrganisationFactory(district=District.objects.get(code="110101")))  # outside the filter
@@ -61,19 +56,19 @@ def test_campaign_inspection_rectification_and_a_suspension_seen_in_the_director
     # The supervisor defines and draws a campaign over two districts of the demo registry.
     login(page, live_server, "demo-supervisor")
     page.goto(f"{live_server.url}/app/registry/campaigns/")
-    _go(page, "[data-testid=new-campaign]")
+    go(page, "[data-testid=new-campaign]")
     page.fill("input[name=name]", "2026年第一批双随机抽查")
     page.check(f"input[name=districts][value='{haidian.pk}']")
     page.check(f"input[name=districts][value='{chaoyang.pk}']")
     page.fill("input[name=sample_size]", "2")
     for box in page.query_selector_all("input[name=inspector_pool]"):
         box.check()
-    _go(page, "[data-testid=campaign-form] button[type=submit]")
+    go(page, "[data-testid=campaign-form] button[type=submit]")
     assert "2" in page.inner_text("[data-testid=population]")
-    _go(page, "[data-testid=draw]")
+    go(page, "[data-testid=draw]")
     campaign = SupervisionCampaign.objects.get()
     assert campaign.state == "drawn" and page.inner_text("[data-testid=seed]") == str(campaign.seed)
-    _go(page, "[data-testid=replay]")
+    go(page, "[data-testid=replay]")
     assert page.is_visible(".replay-ok")
 
     cases = {case.filing.organisation.name: case for case in SupervisionCase.objects.select_related("filing")}
@@ -93,13 +88,13 @@ def test_campaign_inspection_rectification_and_a_suspension_seen_in_the_director
     # The body answers from its own pages, with evidence.
     _switch(page, live_server, "demo-applicant")
     page.goto(f"{live_server.url}/app/body/")
-    _go(page, "[data-testid=pending-order]")
+    go(page, "[data-testid=pending-order]")
     for index, area in enumerate(page.query_selector_all("[data-testid=response-form] textarea[name^=item_]")):
         area.fill(f"已整改第{index + 1}项")
     evidence = tmp_path / "整改报告.pdf"
     evidence.write_bytes(TINY_PDF)
     page.set_input_files("input[name=evidence]", str(evidence))
-    _go(page, "[data-testid=send-response]")
+    go(page, "[data-testid=send-response]")
     assert page.get_attribute("[data-testid=case-state]", "class").endswith("state--verifying")
     with page.expect_download() as download:
         page.click("[data-testid=doc-rectification_notice]")
@@ -136,14 +131,14 @@ def test_campaign_inspection_rectification_and_a_suspension_seen_in_the_director
     assert "焊工" in row.locator("[data-testid=suspended-scope]").inner_text()
     certifiable = row.locator(".scope-row:not(.scope-row--suspended)").all_inner_texts()
     assert any("电工" in text for text in certifiable) and not any("焊工" in text for text in certifiable)
-    _go(page, f"table.directory tbody tr a:has-text('{HUAJI}')")
+    go(page, f"table.directory tbody tr a:has-text('{HUAJI}')")
     assert "暂停焊工认定" in page.inner_text("[data-testid=history]")
 
     # Closing the campaign publishes its results.
     login(page, live_server, "demo-supervisor")
     page.goto(f"{live_server.url}/app/registry/campaigns/{campaign.pk}/")
     page.fill("textarea[name=summary]", "抽查2家：1家整改到位，1家暂停焊工认定。")
-    _go(page, "[data-testid=close-campaign]")
+    go(page, "[data-testid=close-campaign]")
     page.context.clear_cookies()
     page.goto(f"{live_server.url}/directory/campaigns/{campaign.number}/")
     results = page.inner_text("[data-testid=results]")
